@@ -1,0 +1,39 @@
+import { OrchError } from '../errors/orch-error.js';
+import type { Metadata } from '../filter/filter.js';
+
+const METADATA_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const METADATA_KEY_RULE = 'a letter or underscore, then letters, digits, "_" or "-", at most 64 characters';
+/** Serialized size limit, chosen to fit the strictest backend (Pinecone allows 40 KB per record). */
+export const MAX_METADATA_BYTES = 40_000;
+
+export function isValidMetadataKey(key: string): boolean {
+  return METADATA_KEY.test(key);
+}
+
+/**
+ * Check that metadata is flat and scalar (string, finite number, boolean) with valid keys.
+ * `null`, nested objects and arrays are rejected rather than silently dropped or coerced.
+ */
+export function validateMetadata(metadata: unknown, where: string): Metadata {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata must be a plain object of scalar values.`);
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!isValidMetadataKey(key)) {
+      throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata key ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}.`);
+    }
+    const ok =
+      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!ok) {
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        `${where}: metadata.${key} must be a string, a finite number or a boolean (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'number' ? String(value) : typeof value}); omit the key to leave it unset.`,
+      );
+    }
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (bytes > MAX_METADATA_BYTES) {
+    throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}.`);
+  }
+  return metadata as Metadata;
+}

@@ -1,0 +1,249 @@
+import { AdapterBase } from '../adapter/adapter-base.js';
+import { OrchError, isOrchError } from '../errors/orch-error.js';
+import type { Filter, FilterNode, Metadata } from '../filter/filter.js';
+import { filterOperators, normalizeFilter } from '../filter/normalize-filter.js';
+import { validateMetadata } from './metadata.js';
+import { scoreFromDistance } from './scoring.js';
+import {
+  validateCollectionName,
+  validateDimension,
+  validateMetric,
+  validateRecordId,
+  validateTopK,
+  validateVector,
+} from './validation.js';
+import type {
+  CollectionInfo,
+  CollectionOptions,
+  DeleteSelector,
+  Include,
+  StoredVectorRecord,
+  VectorCapabilities,
+  VectorMatch,
+  VectorQuery,
+  VectorRecord,
+  VectorStore,
+} from './vector-store.js';
+
+/** A record after validation: plain number array, metadata checked. */
+export interface NormalizedVectorRecord {
+  readonly id: string;
+  readonly vector: number[];
+  readonly metadata?: Metadata;
+  readonly document?: string;
+}
+
+/** A query after validation, as the `doQuery` hook receives it. */
+export interface NormalizedVectorQuery {
+  readonly vector: number[];
+  readonly topK: number;
+  readonly filter: FilterNode | undefined;
+  readonly include: Required<Include>;
+}
+
+/** What `doQuery` returns: the score is computed by the base from the distance. */
+export type RawVectorMatch = Omit<VectorMatch, 'score'>;
+
+export type NormalizedDeleteSelector = { readonly ids: readonly string[] } | { readonly filter: FilterNode };
+
+const DEFAULT_QUERY_INCLUDE: Required<Include> = { vectors: false, metadata: true, documents: true };
+const DEFAULT_GET_INCLUDE: Required<Include> = { vectors: true, metadata: true, documents: true };
+
+/**
+ * The shared front half of every vector store: validation, the filter capability check,
+ * chunking, score normalization, the closed-state guard and error normalization. Extend it and
+ * implement the `do*` hooks, which receive only validated input.
+ */
+export abstract class VectorStoreBase extends AdapterBase implements VectorStore {
+  readonly kind = 'vector' as const;
+  abstract override readonly scheme: string;
+  abstract readonly capabilities: VectorCapabilities;
+  readonly #collections = new Map<string, CollectionInfo>();
+
+  /** Create the collection if absent; return what is stored (which may differ from `wanted`). */
+  protected abstract doEnsureCollection(wanted: CollectionInfo): Promise<CollectionInfo>;
+  protected abstract doDescribeCollection(name: string): Promise<CollectionInfo | null>;
+  protected abstract doListCollections(): Promise<CollectionInfo[]>;
+  protected abstract doDropCollection(name: string): Promise<boolean>;
+  /** Called with at most `capabilities.maxBatchSize` records, ids unique. */
+  protected abstract doUpsert(collection: CollectionInfo, records: readonly NormalizedVectorRecord[]): Promise<void>;
+  /** Return at most topK matches ordered by distance ascending (best first), ties by id. */
+  protected abstract doQuery(collection: CollectionInfo, query: NormalizedVectorQuery): Promise<RawVectorMatch[]>;
+  protected abstract doGet(collection: CollectionInfo, ids: readonly string[], include: Required<Include>): Promise<StoredVectorRecord[]>;
+  protected abstract doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void>;
+  protected abstract doCount(collection: CollectionInfo, filter: FilterNode | undefined): Promise<number>;
+
+  /** Turn a driver error into an OrchError. Override to map engine-specific failures. */
+  protected mapDriverError(err: unknown, operation: string): OrchError {
+    const message = err instanceof Error ? err.message : String(err);
+    return new OrchError('ORCH_QUERY_FAILED', `Vector ${operation} failed: ${message}`, { kind: 'vector', cause: err });
+  }
+
+  async ensureCollection(name: string, options: CollectionOptions): Promise<CollectionInfo> {
+    validateCollectionName(name);
+    if (typeof options !== 'object' || options === null) {
+      throw new OrchError('ORCH_INVALID_INPUT', 'ensureCollection needs options: { dimension, metric? }.', { kind: 'vector' });
+    }
+    const wanted: CollectionInfo = { name, dimension: validateDimension(options.dimension), metric: validateMetric(options.metric) };
+    const stored = await this.run('ensureCollection', () => this.doEnsureCollection(wanted));
+    this.#collections.set(name, stored);
+    if (stored.dimension !== wanted.dimension) {
+      throw new OrchError(
+        'ORCH_DIMENSION_MISMATCH',
+        `Collection "${name}" exists with dimension ${stored.dimension}, not ${wanted.dimension}. Use another name or drop it first.`,
+        { kind: 'vector', details: { expected: stored.dimension, actual: wanted.dimension } },
+      );
+    }
+    if (stored.metric !== wanted.metric) {
+      throw new OrchError('ORCH_CONFLICT', `Collection "${name}" exists with metric ${stored.metric}, not ${wanted.metric}.`, {
+        kind: 'vector',
+        details: { expected: stored.metric, actual: wanted.metric },
+      });
+    }
+    return stored;
+  }
+
+  async describeCollection(name: string): Promise<CollectionInfo | null> {
+    validateCollectionName(name);
+    const info = await this.run('describeCollection', () => this.doDescribeCollection(name));
+    if (info) this.#collections.set(name, info);
+    else this.#collections.delete(name);
+    return info;
+  }
+
+  async listCollections(): Promise<CollectionInfo[]> {
+    const all = await this.run('listCollections', () => this.doListCollections());
+    return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async dropCollection(name: string): Promise<boolean> {
+    validateCollectionName(name);
+    this.#collections.delete(name);
+    return this.run('dropCollection', () => this.doDropCollection(name));
+  }
+
+  async upsert(collection: string, records: readonly VectorRecord[]): Promise<void> {
+    if (!Array.isArray(records)) throw new OrchError('ORCH_INVALID_INPUT', 'upsert expects an array of records.', { kind: 'vector' });
+    const info = await this.collection(collection);
+    const seen = new Set<string>();
+    const normalized = records.map((record, i): NormalizedVectorRecord => {
+      const where = `upsert("${collection}") record ${i}`;
+      if (typeof record !== 'object' || record === null) throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'vector' });
+      const id = validateRecordId(record.id, where);
+      if (seen.has(id)) throw new OrchError('ORCH_INVALID_INPUT', `${where}: id "${id}" appears twice in one upsert.`, { kind: 'vector' });
+      seen.add(id);
+      const vector = validateVector(record.vector, info, `${where} (id "${id}")`);
+      const out: { id: string; vector: number[]; metadata?: Metadata; document?: string } = { id, vector };
+      if (record.metadata !== undefined) out.metadata = validateMetadata(record.metadata, `${where} (id "${id}")`);
+      if (record.document !== undefined) {
+        if (typeof record.document !== 'string') throw new OrchError('ORCH_INVALID_INPUT', `${where}: document must be a string.`, { kind: 'vector' });
+        out.document = record.document;
+      }
+      return out;
+    });
+    const size = Math.max(1, this.capabilities.maxBatchSize);
+    for (let start = 0; start < normalized.length; start += size) {
+      const chunk = normalized.slice(start, start + size);
+      await this.run('upsert', () => this.doUpsert(info, chunk), { written: start });
+    }
+  }
+
+  async query(collection: string, query: VectorQuery): Promise<VectorMatch[]> {
+    if (typeof query !== 'object' || query === null) throw new OrchError('ORCH_INVALID_INPUT', 'query expects { vector, topK }.', { kind: 'vector' });
+    const info = await this.collection(collection);
+    const normalized: NormalizedVectorQuery = {
+      vector: validateVector(query.vector, info, `query("${collection}")`),
+      topK: validateTopK(query.topK),
+      filter: this.filter(query.filter),
+      include: { ...DEFAULT_QUERY_INCLUDE, ...query.include },
+    };
+    const raw = await this.run('query', () => this.doQuery(info, normalized));
+    return raw.map((m) => ({ ...m, score: scoreFromDistance(info.metric, m.distance) }));
+  }
+
+  async get(collection: string, ids: readonly string[], include?: Include): Promise<StoredVectorRecord[]> {
+    const info = await this.collection(collection);
+    const unique = this.ids(ids, 'get');
+    if (unique.length === 0) return [];
+    const found = await this.run('get', () => this.doGet(info, unique, { ...DEFAULT_GET_INCLUDE, ...include }));
+    const byId = new Map(found.map((r) => [r.id, r]));
+    return unique.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  async delete(collection: string, selector: DeleteSelector): Promise<void> {
+    const info = await this.collection(collection);
+    const hasIds = typeof selector === 'object' && selector !== null && 'ids' in selector;
+    const hasFilter = typeof selector === 'object' && selector !== null && 'filter' in selector;
+    if (hasIds === hasFilter) throw new OrchError('ORCH_INVALID_INPUT', 'delete expects exactly one of { ids } or { filter }.', { kind: 'vector' });
+    if (hasIds) {
+      const ids = this.ids((selector as { ids: readonly string[] }).ids, 'delete');
+      if (ids.length === 0) return;
+      await this.run('delete', () => this.doDelete(info, { ids }));
+      return;
+    }
+    const filter = this.filter((selector as { filter: Filter }).filter);
+    if (!filter) {
+      throw new OrchError('ORCH_INVALID_INPUT', 'delete with an empty filter would delete everything; use dropCollection for that.', {
+        kind: 'vector',
+      });
+    }
+    await this.run('delete', () => this.doDelete(info, { filter }));
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    const info = await this.collection(collection);
+    const node = this.filter(filter);
+    return this.run('count', () => this.doCount(info, node));
+  }
+
+  /** The stored description of a collection, or `ORCH_NOT_FOUND`. */
+  protected async collection(name: string): Promise<CollectionInfo> {
+    validateCollectionName(name);
+    await this.ready();
+    const cached = this.#collections.get(name);
+    if (cached) return cached;
+    const info = await this.run('describeCollection', () => this.doDescribeCollection(name));
+    if (!info) {
+      throw new OrchError('ORCH_NOT_FOUND', `Collection "${name}" does not exist; call ensureCollection("${name}", { dimension }) first.`, {
+        kind: 'vector',
+        details: { collection: name },
+      });
+    }
+    this.#collections.set(name, info);
+    return info;
+  }
+
+  /** Forget cached collection descriptions (after an external drop, say). */
+  protected forgetCollection(name?: string): void {
+    if (name === undefined) this.#collections.clear();
+    else this.#collections.delete(name);
+  }
+
+  private filter(filter: Filter | undefined): FilterNode | undefined {
+    const node = normalizeFilter(filter);
+    if (!this.capabilities.filterExists && filterOperators(node).has('$exists')) {
+      throw new OrchError('ORCH_UNSUPPORTED_FILTER', `The ${this.scheme} vector store cannot evaluate $exists.`, { kind: 'vector' });
+    }
+    return node;
+  }
+
+  private ids(ids: readonly string[], operation: string): string[] {
+    if (!Array.isArray(ids)) throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array of ids.`, { kind: 'vector' });
+    return [...new Set(ids.map((id, i) => validateRecordId(id, `${operation} id ${i}`)))];
+  }
+
+  private async run<T>(operation: string, fn: () => Promise<T>, progress?: Record<string, unknown>): Promise<T> {
+    await this.ready();
+    try {
+      return await fn();
+    } catch (err) {
+      if (isOrchError(err)) {
+        if (err.code === 'ORCH_NOT_FOUND') this.#collections.clear();
+        throw err;
+      }
+      const mapped = this.mapDriverError(err, operation);
+      if (progress) Object.assign(mapped.details as Record<string, unknown>, progress);
+      throw mapped;
+    }
+  }
+}

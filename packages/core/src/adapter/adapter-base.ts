@@ -1,4 +1,4 @@
-import { OrchError, isOrchError } from '../errors/orch-error.js';
+import { isOrchError, OrchError } from '../errors/orch-error.js';
 import { redact, redactDeep } from '../errors/secrets.js';
 import type { StoreKind } from '../kinds.js';
 import type { Adapter } from './adapter.js';
@@ -57,7 +57,12 @@ export abstract class AdapterBase implements Adapter {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
     if (this.closed) {
-      return { status: 'unhealthy', latencyMs: 0, details: {}, error: { code: 'ORCH_CLOSED', message: this.closedError().message } };
+      return {
+        status: 'unhealthy',
+        latencyMs: 0,
+        details: {},
+        error: { code: 'ORCH_CLOSED', message: this.closedError().message },
+      };
     }
     try {
       await this.connect();
@@ -81,9 +86,13 @@ export abstract class AdapterBase implements Adapter {
   }
 
   protected closedError(): OrchError {
-    return new OrchError('ORCH_CLOSED', `This ${this.kind} store (${this.scheme}:) is closed; create a new one to continue.`, {
-      kind: this.kind,
-    });
+    return new OrchError(
+      'ORCH_CLOSED',
+      `This ${this.kind} store (${this.scheme}:) is closed; create a new one to continue.`,
+      {
+        kind: this.kind,
+      },
+    );
   }
 
   private normalizeConnectError(err: unknown): OrchError {

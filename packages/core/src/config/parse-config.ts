@@ -19,14 +19,21 @@ const storeSchema = z
     username: z.string().optional(),
     password: z.string().optional(),
     apiKey: z.string().optional(),
-    scheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/i, 'must be a URL scheme such as "sqlite"').optional(),
+    scheme: z
+      .string()
+      .regex(/^[a-z][a-z0-9+.-]*$/i, 'must be a URL scheme such as "sqlite"')
+      .optional(),
   })
   .passthrough();
 
 const configSchema = z
   .object({
     databases: z
-      .object({ operational: storeSchema.optional(), vector: storeSchema.optional(), graph: storeSchema.optional() })
+      .object({
+        operational: storeSchema.optional(),
+        vector: storeSchema.optional(),
+        graph: storeSchema.optional(),
+      })
       .strict(),
     adapters: z.array(z.string().min(1)).default([]),
   })
@@ -54,18 +61,26 @@ export function parseConfig(input?: unknown, options: ParseConfigOptions = {}): 
     try {
       raw = JSON.parse(raw);
     } catch (cause) {
-      throw new OrchError('ORCH_INVALID_CONFIG', `Configuration is not valid JSON: ${(cause as Error).message}`, { cause });
+      throw new OrchError(
+        'ORCH_INVALID_CONFIG',
+        `Configuration is not valid JSON: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('databases' in raw)) {
     const keys = Object.keys(raw);
-    if (keys.length > 0 && keys.every((k) => (STORE_KINDS as readonly string[]).includes(k))) raw = { databases: raw };
+    if (keys.length > 0 && keys.every((k) => (STORE_KINDS as readonly string[]).includes(k)))
+      raw = { databases: raw };
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => ({
       path: issue.path.length ? issue.path.join('.') : '(root)',
-      message: issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message,
     }));
     const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new OrchError('ORCH_INVALID_CONFIG', `Invalid configuration: ${summary}.`, { details: { issues } });
@@ -83,9 +98,13 @@ export function parseConfig(input?: unknown, options: ParseConfigOptions = {}): 
       if (typeof store[key] === 'string') registerSecret(store[key] as string);
     }
     if (typeof store.url !== 'string' && store.client === undefined && store.scheme === undefined) {
-      throw new OrchError('ORCH_INVALID_CONFIG', `Invalid configuration: databases.${kind}: needs a "url" (or set ${URL_ENV_VARS[kind]}).`, {
-        details: { issues: [{ path: `databases.${kind}.url`, message: 'required' }] },
-      });
+      throw new OrchError(
+        'ORCH_INVALID_CONFIG',
+        `Invalid configuration: databases.${kind}: needs a "url" (or set ${URL_ENV_VARS[kind]}).`,
+        {
+          details: { issues: [{ path: `databases.${kind}.url`, message: 'required' }] },
+        },
+      );
     }
     databases[kind] = store as StoreConfig;
   }
@@ -95,6 +114,8 @@ export function parseConfig(input?: unknown, options: ParseConfigOptions = {}): 
 /** A config made safe to print: secrets replaced. */
 export function describeConfig(config: OrchConfig): string {
   return redact(
-    JSON.stringify(config, (key, value) => (/password|apiKey|token|secret/i.test(key) ? '***' : key === 'client' ? '[client]' : value)),
+    JSON.stringify(config, (key, value) =>
+      /password|apiKey|token|secret/i.test(key) ? '***' : key === 'client' ? '[client]' : value,
+    ),
   );
 }

@@ -1,6 +1,6 @@
+import type { StoreKind } from '../kinds.js';
 import { type OrchErrorCode, RETRIABLE_BY_DEFAULT } from './error-codes.js';
 import { redact } from './secrets.js';
-import type { StoreKind } from '../kinds.js';
 
 const ORCH_ERROR_BRAND = Symbol.for('orch.error');
 
@@ -46,7 +46,14 @@ export class OrchError extends Error {
   }
 
   /** JSON form for logs and MCP responses: no stack, no cause, no credentials. */
-  toJSON(): { name: string; code: OrchErrorCode; kind?: StoreKind; retriable: boolean; message: string; details: Readonly<Record<string, unknown>> } {
+  toJSON(): {
+    name: string;
+    code: OrchErrorCode;
+    kind?: StoreKind;
+    retriable: boolean;
+    message: string;
+    details: Readonly<Record<string, unknown>>;
+  } {
     return {
       name: this.name,
       code: this.code,
@@ -76,7 +83,12 @@ function scrubCause(cause: unknown): unknown {
     if (message !== cause.message) {
       try {
         Object.defineProperty(cause, 'message', { value: message, configurable: true, writable: true });
-        if (cause.stack) Object.defineProperty(cause, 'stack', { value: redact(cause.stack), configurable: true, writable: true });
+        if (cause.stack)
+          Object.defineProperty(cause, 'stack', {
+            value: redact(cause.stack),
+            configurable: true,
+            writable: true,
+          });
       } catch {
         // A frozen error cannot be scrubbed: drop it rather than leak a credential.
         return new Error(message);

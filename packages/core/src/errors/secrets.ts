@@ -56,7 +56,8 @@ export function redactDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = /password|secret|token|apikey|api_key/i.test(k) ? REDACTED : redactDeep(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = /password|secret|token|apikey|api_key/i.test(k) ? REDACTED : redactDeep(v);
     return out as T;
   }
   return value;

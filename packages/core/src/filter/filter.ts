@@ -24,7 +24,9 @@ export interface FilterLogical {
   readonly $or?: readonly Filter[];
 }
 
-export type FilterFields = { readonly [field: string]: MetadataValue | FieldCondition | readonly Filter[] | undefined };
+export type FilterFields = {
+  readonly [field: string]: MetadataValue | FieldCondition | readonly Filter[] | undefined;
+};
 
 export interface FieldCondition {
   readonly $eq?: MetadataValue;
@@ -38,7 +40,17 @@ export interface FieldCondition {
   readonly $exists?: boolean;
 }
 
-export const FIELD_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
+export const FIELD_OPERATORS = [
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+] as const;
 export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 export const LOGICAL_OPERATORS = ['$and', '$or'] as const;
 export type LogicalOperator = (typeof LOGICAL_OPERATORS)[number];
@@ -51,7 +63,22 @@ export type FilterOperator = FieldOperator | LogicalOperator;
 export type FilterNode =
   | { readonly type: 'and'; readonly children: readonly FilterNode[] }
   | { readonly type: 'or'; readonly children: readonly FilterNode[] }
-  | { readonly type: 'compare'; readonly op: '$eq' | '$ne'; readonly field: string; readonly value: MetadataValue }
-  | { readonly type: 'range'; readonly op: '$gt' | '$gte' | '$lt' | '$lte'; readonly field: string; readonly value: number }
-  | { readonly type: 'set'; readonly op: '$in' | '$nin'; readonly field: string; readonly values: readonly MetadataValue[] }
+  | {
+      readonly type: 'compare';
+      readonly op: '$eq' | '$ne';
+      readonly field: string;
+      readonly value: MetadataValue;
+    }
+  | {
+      readonly type: 'range';
+      readonly op: '$gt' | '$gte' | '$lt' | '$lte';
+      readonly field: string;
+      readonly value: number;
+    }
+  | {
+      readonly type: 'set';
+      readonly op: '$in' | '$nin';
+      readonly field: string;
+      readonly values: readonly MetadataValue[];
+    }
   | { readonly type: 'exists'; readonly field: string; readonly exists: boolean };

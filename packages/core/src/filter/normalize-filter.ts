@@ -1,6 +1,12 @@
 import { OrchError } from '../errors/orch-error.js';
 import { isValidMetadataKey, METADATA_KEY_RULE } from '../vector/metadata.js';
-import { FIELD_OPERATORS, type Filter, type FilterNode, type FilterOperator, type MetadataValue } from './filter.js';
+import {
+  FIELD_OPERATORS,
+  type Filter,
+  type FilterNode,
+  type FilterOperator,
+  type MetadataValue,
+} from './filter.js';
 
 const MAX_DEPTH = 32;
 const MAX_SET_SIZE = 10_000;
@@ -49,7 +55,12 @@ function invalid(path: string, message: string): OrchError {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 function normalizeObject(value: unknown, path: string, depth: number): FilterNode | undefined {
@@ -59,7 +70,8 @@ function normalizeObject(value: unknown, path: string, depth: number): FilterNod
   for (const [key, raw] of Object.entries(value)) {
     if (raw === undefined) throw invalid(`${path}.${key}`, 'value is undefined (remove the key instead)');
     if (key === '$and' || key === '$or') {
-      if (!Array.isArray(raw) || raw.length === 0) throw invalid(`${path}.${key}`, 'expected a non-empty array of filters');
+      if (!Array.isArray(raw) || raw.length === 0)
+        throw invalid(`${path}.${key}`, 'expected a non-empty array of filters');
       const parts = raw.map((child, i) => normalizeObject(child, `${path}.${key}[${i}]`, depth + 1));
       const kept = parts.filter((p): p is FilterNode => p !== undefined);
       if (key === '$or' && kept.length < parts.length) continue; // an empty branch matches everything
@@ -67,8 +79,13 @@ function normalizeObject(value: unknown, path: string, depth: number): FilterNod
       children.push(kept.length === 1 ? kept[0]! : { type: key === '$and' ? 'and' : 'or', children: kept });
       continue;
     }
-    if (key.startsWith('$')) throw invalid(`${path}.${key}`, `unknown operator "${key}"; use one of $and, $or, ${FIELD_OPERATORS.join(', ')}`);
-    if (!isValidMetadataKey(key)) throw invalid(`${path}.${key}`, `field name ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}`);
+    if (key.startsWith('$'))
+      throw invalid(
+        `${path}.${key}`,
+        `unknown operator "${key}"; use one of $and, $or, ${FIELD_OPERATORS.join(', ')}`,
+      );
+    if (!isValidMetadataKey(key))
+      throw invalid(`${path}.${key}`, `field name ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}`);
     children.push(...normalizeField(key, raw, `${path}.${key}`));
   }
   if (children.length === 0) return undefined;
@@ -77,7 +94,8 @@ function normalizeObject(value: unknown, path: string, depth: number): FilterNod
 
 function normalizeField(field: string, raw: unknown, path: string): FilterNode[] {
   if (isScalar(raw)) return [{ type: 'compare', op: '$eq', field, value: checkScalar(raw, path) }];
-  if (!isPlainObject(raw)) throw invalid(path, `expected a scalar or an operator object, got ${describe(raw)}`);
+  if (!isPlainObject(raw))
+    throw invalid(path, `expected a scalar or an operator object, got ${describe(raw)}`);
   const entries = Object.entries(raw);
   if (entries.length === 0) throw invalid(path, 'empty operator object');
   return entries.map(([op, operand]): FilterNode => {
@@ -85,20 +103,24 @@ function normalizeField(field: string, raw: unknown, path: string): FilterNode[]
     switch (op) {
       case '$eq':
       case '$ne':
-        if (!isScalar(operand)) throw invalid(opPath, `expected a string, number or boolean, got ${describe(operand)}`);
+        if (!isScalar(operand))
+          throw invalid(opPath, `expected a string, number or boolean, got ${describe(operand)}`);
         return { type: 'compare', op, field, value: checkScalar(operand, opPath) };
       case '$gt':
       case '$gte':
       case '$lt':
       case '$lte':
-        if (typeof operand !== 'number' || !Number.isFinite(operand)) throw invalid(opPath, `expected a finite number, got ${describe(operand)}`);
+        if (typeof operand !== 'number' || !Number.isFinite(operand))
+          throw invalid(opPath, `expected a finite number, got ${describe(operand)}`);
         return { type: 'range', op, field, value: operand };
       case '$in':
       case '$nin': {
-        if (!Array.isArray(operand) || operand.length === 0) throw invalid(opPath, 'expected a non-empty array');
+        if (!Array.isArray(operand) || operand.length === 0)
+          throw invalid(opPath, 'expected a non-empty array');
         if (operand.length > MAX_SET_SIZE) throw invalid(opPath, `more than ${MAX_SET_SIZE} values`);
         const values = operand.map((v, i) => {
-          if (!isScalar(v)) throw invalid(`${opPath}[${i}]`, `expected a string, number or boolean, got ${describe(v)}`);
+          if (!isScalar(v))
+            throw invalid(`${opPath}[${i}]`, `expected a string, number or boolean, got ${describe(v)}`);
           return checkScalar(v, `${opPath}[${i}]`);
         });
         const types = new Set(values.map((v) => typeof v));
@@ -106,7 +128,8 @@ function normalizeField(field: string, raw: unknown, path: string): FilterNode[]
         return { type: 'set', op, field, values };
       }
       case '$exists':
-        if (typeof operand !== 'boolean') throw invalid(opPath, `expected true or false, got ${describe(operand)}`);
+        if (typeof operand !== 'boolean')
+          throw invalid(opPath, `expected true or false, got ${describe(operand)}`);
         return { type: 'exists', field, exists: operand };
       default:
         throw invalid(opPath, `unknown operator "${op}"; use one of ${FIELD_OPERATORS.join(', ')}`);
@@ -119,7 +142,8 @@ function isScalar(value: unknown): value is MetadataValue {
 }
 
 function checkScalar(value: MetadataValue, path: string): MetadataValue {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw invalid(path, `numbers must be finite, got ${value}`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw invalid(path, `numbers must be finite, got ${value}`);
   return value;
 }
 

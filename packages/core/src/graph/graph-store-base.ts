@@ -1,5 +1,5 @@
 import { AdapterBase } from '../adapter/adapter-base.js';
-import { OrchError, isOrchError } from '../errors/orch-error.js';
+import { isOrchError, OrchError } from '../errors/orch-error.js';
 import type {
   Direction,
   EdgeKey,
@@ -84,19 +84,37 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   /** Both endpoints exist and differ. */
   protected abstract doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]>;
   /** Both endpoints exist and differ; order as documented on {@link GraphStore}. */
-  protected abstract doFindPaths(from: string, to: string, options: NormalizedPathOptions): Promise<GraphPath[]>;
+  protected abstract doFindPaths(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath[]>;
   /** Both endpoints exist and differ. */
-  protected abstract doShortestPath(from: string, to: string, options: NormalizedPathOptions): Promise<GraphPath | null>;
+  protected abstract doShortestPath(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath | null>;
 
   /** Native query; the default rejects with `ORCH_UNSUPPORTED`. */
-  protected doQuery(_statement: string, _params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-    return Promise.reject(new OrchError('ORCH_UNSUPPORTED', `The ${this.scheme} graph store has no native query language.`, { kind: 'graph' }));
+  protected doQuery(
+    _statement: string,
+    _params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>[]> {
+    return Promise.reject(
+      new OrchError('ORCH_UNSUPPORTED', `The ${this.scheme} graph store has no native query language.`, {
+        kind: 'graph',
+      }),
+    );
   }
 
   /** Turn a driver error into an OrchError. Override to map engine-specific failures. */
   protected mapDriverError(err: unknown, operation: string): OrchError {
     const message = err instanceof Error ? err.message : String(err);
-    return new OrchError('ORCH_QUERY_FAILED', `Graph ${operation} failed: ${message}`, { kind: 'graph', cause: err });
+    return new OrchError('ORCH_QUERY_FAILED', `Graph ${operation} failed: ${message}`, {
+      kind: 'graph',
+      cause: err,
+    });
   }
 
   /** The error `doUpsertEdges` throws when endpoints are missing. */
@@ -112,12 +130,17 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   async upsertNodes(nodes: readonly GraphNodeInput[]): Promise<void> {
     const normalized = this.list(nodes, 'upsertNodes').map((node, i): NormalizedNode => {
       const where = `upsertNodes node ${i}`;
-      if (typeof node !== 'object' || node === null) throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
+      if (typeof node !== 'object' || node === null)
+        throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
       const id = validateNodeId(node.id, where);
       const labels = node.labels === undefined ? [] : this.labels(node.labels, where);
       return { id, labels, properties: validateProperties(node.properties, `${where} (id "${id}")`) };
     });
-    this.unique(normalized.map((n) => n.id), 'upsertNodes', 'node id');
+    this.unique(
+      normalized.map((n) => n.id),
+      'upsertNodes',
+      'node id',
+    );
     if (normalized.length === 0) return;
     await this.run('upsertNodes', () => this.doUpsertNodes(normalized));
   }
@@ -127,7 +150,11 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       const key = this.edgeKey(edge, `upsertEdges edge ${i}`);
       return { ...key, properties: validateProperties(edge.properties, `upsertEdges edge ${i}`) };
     });
-    this.unique(normalized.map((e) => `${e.from}\u0000${e.to}\u0000${e.type}`), 'upsertEdges', 'edge (from, to, type)');
+    this.unique(
+      normalized.map((e) => `${e.from}\u0000${e.to}\u0000${e.type}`),
+      'upsertEdges',
+      'edge (from, to, type)',
+    );
     if (normalized.length === 0) return;
     await this.run('upsertEdges', () => this.doUpsertEdges(normalized));
   }
@@ -139,7 +166,9 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   }
 
   async getNodes(ids: readonly string[]): Promise<GraphNode[]> {
-    const unique = [...new Set(this.list(ids, 'getNodes').map((id, i) => validateNodeId(id, `getNodes id ${i}`)))];
+    const unique = [
+      ...new Set(this.list(ids, 'getNodes').map((id, i) => validateNodeId(id, `getNodes id ${i}`))),
+    ];
     if (unique.length === 0) return [];
     const found = await this.run('getNodes', () => this.doGetNodes(unique));
     const byId = new Map(found.map((n) => [n.id, n]));
@@ -149,8 +178,16 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   async findNodes(options: FindNodesOptions = {}): Promise<GraphNode[]> {
     const properties = options.properties ?? {};
     for (const [key, value] of Object.entries(properties)) {
-      const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-      if (!ok) throw new OrchError('ORCH_INVALID_INPUT', `findNodes: property "${key}" must be a scalar to compare.`, { kind: 'graph' });
+      const ok =
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value));
+      if (!ok)
+        throw new OrchError(
+          'ORCH_INVALID_INPUT',
+          `findNodes: property "${key}" must be a scalar to compare.`,
+          { kind: 'graph' },
+        );
     }
     const normalized: NormalizedFindNodes = {
       label: options.label === undefined ? undefined : validateIdentifier(options.label, 'label'),
@@ -162,7 +199,9 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   }
 
   async deleteNodes(ids: readonly string[]): Promise<number> {
-    const unique = [...new Set(this.list(ids, 'deleteNodes').map((id, i) => validateNodeId(id, `deleteNodes id ${i}`)))];
+    const unique = [
+      ...new Set(this.list(ids, 'deleteNodes').map((id, i) => validateNodeId(id, `deleteNodes id ${i}`))),
+    ];
     if (unique.length === 0) return 0;
     return this.run('deleteNodes', () => this.doDeleteNodes(unique));
   }
@@ -182,7 +221,10 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
 
   async getEdges(id: string, options: EdgeQuery = {}): Promise<GraphEdge[]> {
     const nodeId = validateNodeId(id, 'getEdges');
-    const traversal: NormalizedTraversal = { direction: validateDirection(options.direction, 'both'), types: validateTypes(options.types) };
+    const traversal: NormalizedTraversal = {
+      direction: validateDirection(options.direction, 'both'),
+      types: validateTypes(options.types),
+    };
     return this.run('getEdges', () => this.doGetEdges(nodeId, traversal));
   }
 
@@ -205,7 +247,11 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     return this.run('findPaths', () => this.doFindPaths(a, b, normalized));
   }
 
-  async shortestPath(from: string, to: string, options: Omit<PathOptions, 'limit'> = {}): Promise<GraphPath | null> {
+  async shortestPath(
+    from: string,
+    to: string,
+    options: Omit<PathOptions, 'limit'> = {},
+  ): Promise<GraphPath | null> {
     const [a, b] = [validateNodeId(from, 'shortestPath from'), validateNodeId(to, 'shortestPath to')];
     const normalized = this.pathOptions(options, MAX_PATH_DEPTH, false);
     await this.requireNodes([a, b], 'shortestPath');
@@ -213,7 +259,10 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     return this.run('shortestPath', () => this.doShortestPath(a, b, normalized));
   }
 
-  async query<T = Record<string, unknown>>(statement: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  async query<T = Record<string, unknown>>(
+    statement: string,
+    params: Record<string, unknown> = {},
+  ): Promise<T[]> {
     if (typeof statement !== 'string' || statement.trim() === '') {
       throw new OrchError('ORCH_INVALID_INPUT', 'query expects a non-empty statement.', { kind: 'graph' });
     }
@@ -235,26 +284,37 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     const present = new Set(found.map((n) => n.id));
     const missing = unique.filter((id) => !present.has(id));
     if (missing.length > 0) {
-      throw new OrchError('ORCH_NOT_FOUND', `${operation}: node ${missing.map((id) => JSON.stringify(id)).join(', ')} does not exist.`, {
-        kind: 'graph',
-        details: { missing },
-      });
+      throw new OrchError(
+        'ORCH_NOT_FOUND',
+        `${operation}: node ${missing.map((id) => JSON.stringify(id)).join(', ')} does not exist.`,
+        {
+          kind: 'graph',
+          details: { missing },
+        },
+      );
     }
   }
 
   private edgeKey(edge: unknown, where: string): EdgeKey {
-    if (typeof edge !== 'object' || edge === null) throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
+    if (typeof edge !== 'object' || edge === null)
+      throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
     const e = edge as Record<string, unknown>;
-    return { from: validateNodeId(e.from, `${where} from`), to: validateNodeId(e.to, `${where} to`), type: validateIdentifier(e.type, 'type') };
+    return {
+      from: validateNodeId(e.from, `${where} from`),
+      to: validateNodeId(e.to, `${where} to`),
+      type: validateIdentifier(e.type, 'type'),
+    };
   }
 
   private labels(labels: unknown, where: string): string[] {
-    if (!Array.isArray(labels)) throw new OrchError('ORCH_INVALID_INPUT', `${where}: labels must be an array.`, { kind: 'graph' });
+    if (!Array.isArray(labels))
+      throw new OrchError('ORCH_INVALID_INPUT', `${where}: labels must be an array.`, { kind: 'graph' });
     return [...new Set(labels.map((l) => validateIdentifier(l, 'label')))].sort();
   }
 
   private list<T>(items: readonly T[], operation: string): readonly T[] {
-    if (!Array.isArray(items)) throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array.`, { kind: 'graph' });
+    if (!Array.isArray(items))
+      throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array.`, { kind: 'graph' });
     return items;
   }
 
@@ -262,7 +322,11 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     const seen = new Set<string>();
     for (const key of keys) {
       if (seen.has(key)) {
-        throw new OrchError('ORCH_INVALID_INPUT', `${operation}: the same ${what} appears twice in one call.`, { kind: 'graph' });
+        throw new OrchError(
+          'ORCH_INVALID_INPUT',
+          `${operation}: the same ${what} appears twice in one call.`,
+          { kind: 'graph' },
+        );
       }
       seen.add(key);
     }

@@ -1,7 +1,13 @@
 import type { Adapter } from '../adapter/adapter.js';
 
 /** A property value: a scalar or a homogeneous array of scalars (what Neo4j can store). */
-export type PropertyValue = string | number | boolean | readonly string[] | readonly number[] | readonly boolean[];
+export type PropertyValue =
+  | string
+  | number
+  | boolean
+  | readonly string[]
+  | readonly number[]
+  | readonly boolean[];
 export type Properties = Record<string, PropertyValue>;
 
 export interface GraphNodeInput {

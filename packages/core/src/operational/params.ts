@@ -4,7 +4,9 @@ import type { SqlValue } from './operational-store.js';
 /** Check SQL text and positional parameters before they reach a driver. */
 export function validateSql(sql: unknown, where: string): string {
   if (typeof sql !== 'string' || sql.trim() === '') {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: SQL must be a non-empty string.`, { kind: 'operational' });
+    throw new OrchError('ORCH_INVALID_INPUT', `${where}: SQL must be a non-empty string.`, {
+      kind: 'operational',
+    });
   }
   return sql;
 }
@@ -12,9 +14,13 @@ export function validateSql(sql: unknown, where: string): string {
 export function validateParams(params: unknown, where: string): SqlValue[] {
   if (params === undefined) return [];
   if (!Array.isArray(params)) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: parameters must be a positional array (named parameters are not supported).`, {
-      kind: 'operational',
-    });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `${where}: parameters must be a positional array (named parameters are not supported).`,
+      {
+        kind: 'operational',
+      },
+    );
   }
   for (let i = 0; i < params.length; i++) {
     const v: unknown = params[i];
@@ -27,7 +33,14 @@ export function validateParams(params: unknown, where: string): SqlValue[] {
       v instanceof Uint8Array ||
       (v instanceof Date && !Number.isNaN(v.getTime()));
     if (!ok) {
-      const got = v === undefined ? 'undefined' : typeof v === 'number' ? String(v) : v instanceof Date ? 'an invalid Date' : typeof v;
+      const got =
+        v === undefined
+          ? 'undefined'
+          : typeof v === 'number'
+            ? String(v)
+            : v instanceof Date
+              ? 'an invalid Date'
+              : typeof v;
       throw new OrchError(
         'ORCH_INVALID_INPUT',
         `${where}: parameter ${i + 1} is ${got}; use null, a string, number, bigint, boolean, Date or Uint8Array.`,

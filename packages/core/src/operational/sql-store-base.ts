@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AdapterBase } from '../adapter/adapter-base.js';
-import { OrchError, isOrchError } from '../errors/orch-error.js';
+import { isOrchError, OrchError } from '../errors/orch-error.js';
 import { Mutex } from '../util/mutex.js';
 import type {
   ExecuteResult,
@@ -56,7 +56,10 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
   protected abstract mapDriverError(err: unknown, sql: string): OrchError;
 
   /** Override for a faster path (one prepared statement, one round trip). Runs inside a transaction. */
-  protected async driverExecuteMany(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<ExecuteResult> {
+  protected async driverExecuteMany(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+  ): Promise<ExecuteResult> {
     let changes = 0;
     let lastInsertId: ExecuteResult['lastInsertId'];
     for (const params of paramSets) {
@@ -119,7 +122,11 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
     });
   }
 
-  private async executeIn(scope: Scope, sql: string, params: readonly SqlValue[] | undefined): Promise<ExecuteResult> {
+  private async executeIn(
+    scope: Scope,
+    sql: string,
+    params: readonly SqlValue[] | undefined,
+  ): Promise<ExecuteResult> {
     validateSql(sql, 'execute');
     const values = validateParams(params, 'execute');
     return scope.mutex.run(async () => {
@@ -128,10 +135,18 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
     });
   }
 
-  private async executeManyIn(scope: Scope, sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<ExecuteResult> {
+  private async executeManyIn(
+    scope: Scope,
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+  ): Promise<ExecuteResult> {
     validateSql(sql, 'executeMany');
     if (!Array.isArray(paramSets)) {
-      throw new OrchError('ORCH_INVALID_INPUT', 'executeMany: paramSets must be an array of parameter arrays.', { kind: 'operational' });
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        'executeMany: paramSets must be an array of parameter arrays.',
+        { kind: 'operational' },
+      );
     }
     const sets = paramSets.map((p, i) => validateParams(p, `executeMany set ${i}`));
     if (sets.length === 0) return { changes: 0 };
@@ -140,18 +155,31 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
 
   private async batchIn(scope: Scope, statements: readonly Statement[]): Promise<ExecuteResult[]> {
     if (!Array.isArray(statements)) {
-      throw new OrchError('ORCH_INVALID_INPUT', 'batch: expected an array of { sql, params }.', { kind: 'operational' });
+      throw new OrchError('ORCH_INVALID_INPUT', 'batch: expected an array of { sql, params }.', {
+        kind: 'operational',
+      });
     }
     const checked = statements.map((s, i) => {
-      if (typeof s !== 'object' || s === null) throw new OrchError('ORCH_INVALID_INPUT', `batch statement ${i}: not an object.`, { kind: 'operational' });
-      return { sql: validateSql(s.sql, `batch statement ${i}`), params: validateParams(s.params, `batch statement ${i}`) };
+      if (typeof s !== 'object' || s === null)
+        throw new OrchError('ORCH_INVALID_INPUT', `batch statement ${i}: not an object.`, {
+          kind: 'operational',
+        });
+      return {
+        sql: validateSql(s.sql, `batch statement ${i}`),
+        params: validateParams(s.params, `batch statement ${i}`),
+      };
     });
     if (checked.length === 0) return [];
     return this.transactionIn(scope, () => this.driver(checked[0]!.sql, () => this.driverBatch(checked)), {});
   }
 
-  private async transactionIn<T>(parent: Scope, fn: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
-    if (typeof fn !== 'function') throw new OrchError('ORCH_INVALID_INPUT', 'transaction expects a callback.', { kind: 'operational' });
+  private async transactionIn<T>(
+    parent: Scope,
+    fn: (tx: Transaction) => Promise<T>,
+    options: TransactionOptions,
+  ): Promise<T> {
+    if (typeof fn !== 'function')
+      throw new OrchError('ORCH_INVALID_INPUT', 'transaction expects a callback.', { kind: 'operational' });
     return parent.mutex.run(async () => {
       await this.enter(parent);
       const child = new Scope(parent.depth + 1, this, parent);
@@ -197,7 +225,8 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
     return {
       dialect: this.dialect,
       depth: scope.depth,
-      query: async <T = Row>(sql: string, params?: readonly SqlValue[]) => this.queryIn<T>(this.live(scope), sql, params),
+      query: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
+        this.queryIn<T>(this.live(scope), sql, params),
       execute: async (sql, params) => this.executeIn(this.live(scope), sql, params),
       executeMany: async (sql, sets) => this.executeManyIn(this.live(scope), sql, sets),
       batch: async (statements) => this.batchIn(this.live(scope), statements),
@@ -211,11 +240,16 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
    */
   private live(scope: Scope): Scope {
     const current = this.#context.getStore();
-    if (scope.active && current && current !== scope && current.active && current.within(scope)) return current;
+    if (scope.active && current && current !== scope && current.active && current.within(scope))
+      return current;
     if (!scope.active) {
-      throw new OrchError('ORCH_CLOSED', 'This transaction has already ended; run the statement on the store or inside a new transaction.', {
-        kind: 'operational',
-      });
+      throw new OrchError(
+        'ORCH_CLOSED',
+        'This transaction has already ended; run the statement on the store or inside a new transaction.',
+        {
+          kind: 'operational',
+        },
+      );
     }
     return scope;
   }

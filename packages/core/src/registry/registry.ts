@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Adapter } from '../adapter/adapter.js';
 import type { StoreConfig } from '../config/orch-config.js';
-import { OrchError, isOrchError } from '../errors/orch-error.js';
+import { isOrchError, OrchError } from '../errors/orch-error.js';
 import { registerSecret } from '../errors/secrets.js';
 import type { GraphStore } from '../graph/graph-store.js';
-import { STORE_KINDS, type StoreKind, isStoreKind } from '../kinds.js';
+import { isStoreKind, STORE_KINDS, type StoreKind } from '../kinds.js';
 import type { OperationalStore } from '../operational/operational-store.js';
 import { type ParsedUrl, parseStoreUrl } from '../url/parse-url.js';
 import type { VectorStore } from '../vector/vector-store.js';
@@ -66,12 +66,23 @@ const SCHEME_RE = /^[a-z][a-z0-9+.-]*$/;
  */
 export function registerAdapter(registration: AdapterRegistration): void {
   const kinds = (Array.isArray(registration.kind) ? registration.kind : [registration.kind]) as StoreKind[];
-  if (!registration.name || typeof registration.create !== 'function' || kinds.length === 0 || !kinds.every(isStoreKind)) {
-    throw new OrchError('ORCH_INVALID_INPUT', 'registerAdapter needs { name, schemes, kind, create } with kind operational, vector or graph.');
+  if (
+    !registration.name ||
+    typeof registration.create !== 'function' ||
+    kinds.length === 0 ||
+    !kinds.every(isStoreKind)
+  ) {
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      'registerAdapter needs { name, schemes, kind, create } with kind operational, vector or graph.',
+    );
   }
   for (const scheme of registration.schemes) {
     if (!SCHEME_RE.test(scheme)) {
-      throw new OrchError('ORCH_INVALID_INPUT', `registerAdapter: "${scheme}" is not a lower-case URL scheme (no colon).`);
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        `registerAdapter: "${scheme}" is not a lower-case URL scheme (no colon).`,
+      );
     }
   }
   const entries = registry().entries;
@@ -86,7 +97,8 @@ export function registerAdapter(registration: AdapterRegistration): void {
       }
     }
   }
-  for (const kind of kinds) for (const scheme of registration.schemes) entries.set(key(kind, scheme), registration);
+  for (const kind of kinds)
+    for (const scheme of registration.schemes) entries.set(key(kind, scheme), registration);
 }
 
 /** Remove every scheme a package registered (mostly for tests). Returns how many were removed. */
@@ -117,9 +129,13 @@ export async function loadAdapters(packages: readonly string[]): Promise<void> {
   for (const name of packages) {
     const loaded = await importPackage(name);
     if (!loaded.ok) {
-      throw new OrchError('ORCH_ADAPTER_NOT_FOUND', `Adapter package "${name}" could not be imported: ${loaded.reason}. Install it (npm install ${name}).`, {
-        cause: loaded.cause,
-      });
+      throw new OrchError(
+        'ORCH_ADAPTER_NOT_FOUND',
+        `Adapter package "${name}" could not be imported: ${loaded.reason}. Install it (npm install ${name}).`,
+        {
+          cause: loaded.cause,
+        },
+      );
     }
   }
 }
@@ -146,17 +162,28 @@ export async function createAdapter<K extends StoreKind>(
   options: CreateAdapterOptions = {},
 ): Promise<StoreFor<K>> {
   if (!isStoreKind(kind)) {
-    throw new OrchError('ORCH_INVALID_INPUT', `Unknown store kind ${JSON.stringify(kind)}; use one of ${STORE_KINDS.join(', ')}.`);
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `Unknown store kind ${JSON.stringify(kind)}; use one of ${STORE_KINDS.join(', ')}.`,
+    );
   }
   const config: StoreConfig = typeof urlOrConfig === 'string' ? { url: urlOrConfig } : (urlOrConfig ?? {});
-  if (typeof config !== 'object') throw new OrchError('ORCH_INVALID_CONFIG', `createAdapter(${kind}) expects a URL string or a config object.`);
+  if (typeof config !== 'object')
+    throw new OrchError(
+      'ORCH_INVALID_CONFIG',
+      `createAdapter(${kind}) expects a URL string or a config object.`,
+    );
   for (const secretKey of ['password', 'apiKey', 'token', 'authToken']) {
     if (typeof config[secretKey] === 'string') registerSecret(config[secretKey] as string);
   }
   const url = typeof config.url === 'string' ? parseStoreUrl(config.url) : undefined;
   const scheme = url?.scheme ?? config.scheme?.toLowerCase();
   if (!scheme) {
-    throw new OrchError('ORCH_INVALID_CONFIG', `The ${kind} store config needs a "url" (or a "scheme" with an injected "client").`, { kind });
+    throw new OrchError(
+      'ORCH_INVALID_CONFIG',
+      `The ${kind} store config needs a "url" (or a "scheme" with an injected "client").`,
+      { kind },
+    );
   }
   if (options.adapters?.length) await loadAdapters(options.adapters);
   const registration = await findRegistration(kind, scheme);
@@ -165,13 +192,21 @@ export async function createAdapter<K extends StoreKind>(
     adapter = await registration.create({ kind, url, scheme, config });
   } catch (err) {
     if (isOrchError(err)) throw err;
-    throw new OrchError('ORCH_INVALID_CONFIG', `${registration.name} could not create a ${kind} store: ${(err as Error)?.message ?? err}`, {
-      kind,
-      cause: err,
-    });
+    throw new OrchError(
+      'ORCH_INVALID_CONFIG',
+      `${registration.name} could not create a ${kind} store: ${(err as Error)?.message ?? err}`,
+      {
+        kind,
+        cause: err,
+      },
+    );
   }
   if (adapter.kind !== kind) {
-    throw new OrchError('ORCH_INVALID_CONFIG', `${registration.name} returned a ${adapter.kind} store when a ${kind} store was asked for.`, { kind });
+    throw new OrchError(
+      'ORCH_INVALID_CONFIG',
+      `${registration.name} returned a ${adapter.kind} store when a ${kind} store was asked for.`,
+      { kind },
+    );
   }
   if (!options.lazy) {
     try {
@@ -229,21 +264,30 @@ async function importPackage(name: string): Promise<ImportResult> {
     await import(name);
     return { ok: true };
   } catch (first) {
-    if (!isModuleNotFound(first, name)) return { ok: false, reason: (first as Error)?.message ?? String(first), cause: first };
+    if (!isModuleNotFound(first, name))
+      return { ok: false, reason: (first as Error)?.message ?? String(first), cause: first };
     try {
       const resolved = createRequire(`${process.cwd()}/`).resolve(name);
       await import(pathToFileURL(resolved).href);
       return { ok: true };
     } catch (second) {
       const notFound = isModuleNotFound(second, name);
-      return { ok: false, reason: notFound ? 'module not found' : ((second as Error)?.message ?? String(second)), cause: notFound ? undefined : second };
+      return {
+        ok: false,
+        reason: notFound ? 'module not found' : ((second as Error)?.message ?? String(second)),
+        cause: notFound ? undefined : second,
+      };
     }
   }
 }
 
 function isModuleNotFound(err: unknown, name: string): boolean {
   const code = (err as { code?: string })?.code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+  if (
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'
+  ) {
     return String((err as Error).message).includes(name);
   }
   return false;

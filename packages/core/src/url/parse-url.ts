@@ -38,12 +38,18 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
  */
 export function parseStoreUrl(url: string): ParsedUrl {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw new OrchError('ORCH_INVALID_URL', 'A store URL is required, e.g. "sqlite:///tasks.db" or "memory:".');
+    throw new OrchError(
+      'ORCH_INVALID_URL',
+      'A store URL is required, e.g. "sqlite:///tasks.db" or "memory:".',
+    );
   }
   const trimmed = url.trim();
   const match = SCHEME.exec(trimmed);
   if (!match) {
-    throw new OrchError('ORCH_INVALID_URL', `"${redact(trimmed)}" is not a URL: it has no scheme (expected e.g. "sqlite:///tasks.db").`);
+    throw new OrchError(
+      'ORCH_INVALID_URL',
+      `"${redact(trimmed)}" is not a URL: it has no scheme (expected e.g. "sqlite:///tasks.db").`,
+    );
   }
   const scheme = match[1]!.toLowerCase();
   const rest = trimmed.slice(match[0].length);
@@ -51,7 +57,13 @@ export function parseStoreUrl(url: string): ParsedUrl {
   if (!rest.startsWith('//')) {
     // Opaque forms such as `memory:` or `memory:name`.
     const [pathPart, query = ''] = splitOnce(rest, '?');
-    return { scheme, href: trimmed, redacted: trimmed, path: decode(pathPart, trimmed), params: parseParams(query, trimmed) };
+    return {
+      scheme,
+      href: trimmed,
+      redacted: trimmed,
+      path: decode(pathPart, trimmed),
+      params: parseParams(query, trimmed),
+    };
   }
   let parsed: URL;
   try {
@@ -85,7 +97,8 @@ function parseFileUrl(scheme: string, href: string, rest: string): ParsedUrl {
   const params = parseParams(query, href);
   let path: string;
   if (pathPart === ':memory:' || pathPart === '//:memory:' || pathPart === '///:memory:') path = ':memory:';
-  else if (pathPart.startsWith('///')) path = pathPart.slice(3); // sqlite:///rel.db -> rel.db, sqlite:////abs -> /abs
+  else if (pathPart.startsWith('///'))
+    path = pathPart.slice(3); // sqlite:///rel.db -> rel.db, sqlite:////abs -> /abs
   else if (pathPart.startsWith('//')) {
     // file://host/path is not a local file; file://localhost/abs and file:///abs are.
     const afterSlashes = pathPart.slice(2);
@@ -99,7 +112,11 @@ function parseFileUrl(scheme: string, href: string, rest: string): ParsedUrl {
   } else path = pathPart;
   if (scheme === 'file' && pathPart.startsWith('///')) path = `/${path}`; // file:///abs is absolute, as libsql reads it
   path = decode(path, href);
-  if (path === '') throw new OrchError('ORCH_INVALID_URL', `"${redact(href)}" has no file path (use ${scheme}::memory: for an in-memory database).`);
+  if (path === '')
+    throw new OrchError(
+      'ORCH_INVALID_URL',
+      `"${redact(href)}" has no file path (use ${scheme}::memory: for an in-memory database).`,
+    );
   return { scheme, href, redacted: href, path, params };
 }
 

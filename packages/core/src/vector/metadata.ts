@@ -2,7 +2,8 @@ import { OrchError } from '../errors/orch-error.js';
 import type { Metadata } from '../filter/filter.js';
 
 const METADATA_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-export const METADATA_KEY_RULE = 'a letter or underscore, then letters, digits, "_" or "-", at most 64 characters';
+export const METADATA_KEY_RULE =
+  'a letter or underscore, then letters, digits, "_" or "-", at most 64 characters';
 /** Serialized size limit, chosen to fit the strictest backend (Pinecone allows 40 KB per record). */
 export const MAX_METADATA_BYTES = 40_000;
 
@@ -20,10 +21,15 @@ export function validateMetadata(metadata: unknown, where: string): Metadata {
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (!isValidMetadataKey(key)) {
-      throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata key ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}.`);
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        `${where}: metadata key ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}.`,
+      );
     }
     const ok =
-      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
     if (!ok) {
       throw new OrchError(
         'ORCH_INVALID_INPUT',
@@ -33,7 +39,10 @@ export function validateMetadata(metadata: unknown, where: string): Metadata {
   }
   const bytes = Buffer.byteLength(JSON.stringify(metadata));
   if (bytes > MAX_METADATA_BYTES) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}.`);
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `${where}: metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}.`,
+    );
   }
   return metadata as Metadata;
 }

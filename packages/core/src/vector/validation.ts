@@ -1,5 +1,5 @@
 import { OrchError } from '../errors/orch-error.js';
-import type { CollectionInfo, VectorInput, VectorMetric } from './vector-store.js';
+import type { CollectionInfo, VectorMetric } from './vector-store.js';
 
 const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,61}[A-Za-z0-9]$/;
 export const MAX_DIMENSION = 65_536;
@@ -19,10 +19,19 @@ export function validateCollectionName(name: unknown): string {
 }
 
 export function validateDimension(dimension: unknown): number {
-  if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1 || dimension > MAX_DIMENSION) {
-    throw new OrchError('ORCH_INVALID_INPUT', `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(dimension)}.`, {
-      kind: 'vector',
-    });
+  if (
+    typeof dimension !== 'number' ||
+    !Number.isInteger(dimension) ||
+    dimension < 1 ||
+    dimension > MAX_DIMENSION
+  ) {
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(dimension)}.`,
+      {
+        kind: 'vector',
+      },
+    );
   }
   return dimension;
 }
@@ -30,18 +39,26 @@ export function validateDimension(dimension: unknown): number {
 export function validateMetric(metric: unknown): VectorMetric {
   if (metric === undefined) return 'cosine';
   if (!VECTOR_METRICS.includes(metric as VectorMetric)) {
-    throw new OrchError('ORCH_INVALID_INPUT', `metric must be one of ${VECTOR_METRICS.join(', ')}, got ${String(metric)}.`, {
-      kind: 'vector',
-    });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `metric must be one of ${VECTOR_METRICS.join(', ')}, got ${String(metric)}.`,
+      {
+        kind: 'vector',
+      },
+    );
   }
   return metric as VectorMetric;
 }
 
 export function validateRecordId(id: unknown, where: string): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: id must be a non-empty string of at most ${MAX_ID_LENGTH} characters.`, {
-      kind: 'vector',
-    });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `${where}: id must be a non-empty string of at most ${MAX_ID_LENGTH} characters.`,
+      {
+        kind: 'vector',
+      },
+    );
   }
   return id;
 }
@@ -53,12 +70,18 @@ export function validateRecordId(id: unknown, where: string): string {
  * compared by cosine.
  */
 export function validateVector(vector: unknown, collection: CollectionInfo, where: string): number[] {
-  const isArrayLike = Array.isArray(vector) || vector instanceof Float32Array || vector instanceof Float64Array;
+  const isArrayLike =
+    Array.isArray(vector) || vector instanceof Float32Array || vector instanceof Float64Array;
   if (!isArrayLike) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: vector must be an array of numbers or a Float32Array.`, { kind: 'vector' });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `${where}: vector must be an array of numbers or a Float32Array.`,
+      { kind: 'vector' },
+    );
   }
   const values = vector as ArrayLike<unknown>;
-  if (values.length === 0) throw new OrchError('ORCH_INVALID_INPUT', `${where}: vector is empty.`, { kind: 'vector' });
+  if (values.length === 0)
+    throw new OrchError('ORCH_INVALID_INPUT', `${where}: vector is empty.`, { kind: 'vector' });
   if (values.length !== collection.dimension) {
     throw new OrchError(
       'ORCH_DIMENSION_MISMATCH',
@@ -71,25 +94,37 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new OrchError('ORCH_INVALID_INPUT', `${where}: vector[${i}] is ${String(v)}; every component must be a finite number.`, {
-        kind: 'vector',
-        details: { index: i },
-      });
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        `${where}: vector[${i}] is ${String(v)}; every component must be a finite number.`,
+        {
+          kind: 'vector',
+          details: { index: i },
+        },
+      );
     }
     out[i] = v;
     norm += v * v;
   }
   if (collection.metric === 'cosine' && norm === 0) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: a zero vector has no direction, so cosine similarity is undefined.`, {
-      kind: 'vector',
-    });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `${where}: a zero vector has no direction, so cosine similarity is undefined.`,
+      {
+        kind: 'vector',
+      },
+    );
   }
   return out;
 }
 
 export function validateTopK(topK: unknown): number {
   if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
-    throw new OrchError('ORCH_INVALID_INPUT', `topK must be an integer from 1 to ${MAX_TOP_K}, got ${String(topK)}.`, { kind: 'vector' });
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `topK must be an integer from 1 to ${MAX_TOP_K}, got ${String(topK)}.`,
+      { kind: 'vector' },
+    );
   }
   return topK;
 }

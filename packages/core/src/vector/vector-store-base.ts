@@ -1,5 +1,5 @@
 import { AdapterBase } from '../adapter/adapter-base.js';
-import { OrchError, isOrchError } from '../errors/orch-error.js';
+import { isOrchError, OrchError } from '../errors/orch-error.js';
 import type { Filter, FilterNode, Metadata } from '../filter/filter.js';
 import { filterOperators, normalizeFilter } from '../filter/normalize-filter.js';
 import { validateMetadata } from './metadata.js';
@@ -66,25 +66,44 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   protected abstract doListCollections(): Promise<CollectionInfo[]>;
   protected abstract doDropCollection(name: string): Promise<boolean>;
   /** Called with at most `capabilities.maxBatchSize` records, ids unique. */
-  protected abstract doUpsert(collection: CollectionInfo, records: readonly NormalizedVectorRecord[]): Promise<void>;
+  protected abstract doUpsert(
+    collection: CollectionInfo,
+    records: readonly NormalizedVectorRecord[],
+  ): Promise<void>;
   /** Return at most topK matches ordered by distance ascending (best first), ties by id. */
-  protected abstract doQuery(collection: CollectionInfo, query: NormalizedVectorQuery): Promise<RawVectorMatch[]>;
-  protected abstract doGet(collection: CollectionInfo, ids: readonly string[], include: Required<Include>): Promise<StoredVectorRecord[]>;
+  protected abstract doQuery(
+    collection: CollectionInfo,
+    query: NormalizedVectorQuery,
+  ): Promise<RawVectorMatch[]>;
+  protected abstract doGet(
+    collection: CollectionInfo,
+    ids: readonly string[],
+    include: Required<Include>,
+  ): Promise<StoredVectorRecord[]>;
   protected abstract doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void>;
   protected abstract doCount(collection: CollectionInfo, filter: FilterNode | undefined): Promise<number>;
 
   /** Turn a driver error into an OrchError. Override to map engine-specific failures. */
   protected mapDriverError(err: unknown, operation: string): OrchError {
     const message = err instanceof Error ? err.message : String(err);
-    return new OrchError('ORCH_QUERY_FAILED', `Vector ${operation} failed: ${message}`, { kind: 'vector', cause: err });
+    return new OrchError('ORCH_QUERY_FAILED', `Vector ${operation} failed: ${message}`, {
+      kind: 'vector',
+      cause: err,
+    });
   }
 
   async ensureCollection(name: string, options: CollectionOptions): Promise<CollectionInfo> {
     validateCollectionName(name);
     if (typeof options !== 'object' || options === null) {
-      throw new OrchError('ORCH_INVALID_INPUT', 'ensureCollection needs options: { dimension, metric? }.', { kind: 'vector' });
+      throw new OrchError('ORCH_INVALID_INPUT', 'ensureCollection needs options: { dimension, metric? }.', {
+        kind: 'vector',
+      });
     }
-    const wanted: CollectionInfo = { name, dimension: validateDimension(options.dimension), metric: validateMetric(options.metric) };
+    const wanted: CollectionInfo = {
+      name,
+      dimension: validateDimension(options.dimension),
+      metric: validateMetric(options.metric),
+    };
     const stored = await this.run('ensureCollection', () => this.doEnsureCollection(wanted));
     this.#collections.set(name, stored);
     if (stored.dimension !== wanted.dimension) {
@@ -95,10 +114,14 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
       );
     }
     if (stored.metric !== wanted.metric) {
-      throw new OrchError('ORCH_CONFLICT', `Collection "${name}" exists with metric ${stored.metric}, not ${wanted.metric}.`, {
-        kind: 'vector',
-        details: { expected: stored.metric, actual: wanted.metric },
-      });
+      throw new OrchError(
+        'ORCH_CONFLICT',
+        `Collection "${name}" exists with metric ${stored.metric}, not ${wanted.metric}.`,
+        {
+          kind: 'vector',
+          details: { expected: stored.metric, actual: wanted.metric },
+        },
+      );
     }
     return stored;
   }
@@ -123,20 +146,29 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   }
 
   async upsert(collection: string, records: readonly VectorRecord[]): Promise<void> {
-    if (!Array.isArray(records)) throw new OrchError('ORCH_INVALID_INPUT', 'upsert expects an array of records.', { kind: 'vector' });
+    if (!Array.isArray(records))
+      throw new OrchError('ORCH_INVALID_INPUT', 'upsert expects an array of records.', { kind: 'vector' });
     const info = await this.collection(collection);
     const seen = new Set<string>();
     const normalized = records.map((record, i): NormalizedVectorRecord => {
       const where = `upsert("${collection}") record ${i}`;
-      if (typeof record !== 'object' || record === null) throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'vector' });
+      if (typeof record !== 'object' || record === null)
+        throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'vector' });
       const id = validateRecordId(record.id, where);
-      if (seen.has(id)) throw new OrchError('ORCH_INVALID_INPUT', `${where}: id "${id}" appears twice in one upsert.`, { kind: 'vector' });
+      if (seen.has(id))
+        throw new OrchError('ORCH_INVALID_INPUT', `${where}: id "${id}" appears twice in one upsert.`, {
+          kind: 'vector',
+        });
       seen.add(id);
       const vector = validateVector(record.vector, info, `${where} (id "${id}")`);
       const out: { id: string; vector: number[]; metadata?: Metadata; document?: string } = { id, vector };
-      if (record.metadata !== undefined) out.metadata = validateMetadata(record.metadata, `${where} (id "${id}")`);
+      if (record.metadata !== undefined)
+        out.metadata = validateMetadata(record.metadata, `${where} (id "${id}")`);
       if (record.document !== undefined) {
-        if (typeof record.document !== 'string') throw new OrchError('ORCH_INVALID_INPUT', `${where}: document must be a string.`, { kind: 'vector' });
+        if (typeof record.document !== 'string')
+          throw new OrchError('ORCH_INVALID_INPUT', `${where}: document must be a string.`, {
+            kind: 'vector',
+          });
         out.document = record.document;
       }
       return out;
@@ -149,7 +181,8 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   }
 
   async query(collection: string, query: VectorQuery): Promise<VectorMatch[]> {
-    if (typeof query !== 'object' || query === null) throw new OrchError('ORCH_INVALID_INPUT', 'query expects { vector, topK }.', { kind: 'vector' });
+    if (typeof query !== 'object' || query === null)
+      throw new OrchError('ORCH_INVALID_INPUT', 'query expects { vector, topK }.', { kind: 'vector' });
     const info = await this.collection(collection);
     const normalized: NormalizedVectorQuery = {
       vector: validateVector(query.vector, info, `query("${collection}")`),
@@ -165,7 +198,9 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     const info = await this.collection(collection);
     const unique = this.ids(ids, 'get');
     if (unique.length === 0) return [];
-    const found = await this.run('get', () => this.doGet(info, unique, { ...DEFAULT_GET_INCLUDE, ...include }));
+    const found = await this.run('get', () =>
+      this.doGet(info, unique, { ...DEFAULT_GET_INCLUDE, ...include }),
+    );
     const byId = new Map(found.map((r) => [r.id, r]));
     return unique.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
@@ -174,7 +209,10 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     const info = await this.collection(collection);
     const hasIds = typeof selector === 'object' && selector !== null && 'ids' in selector;
     const hasFilter = typeof selector === 'object' && selector !== null && 'filter' in selector;
-    if (hasIds === hasFilter) throw new OrchError('ORCH_INVALID_INPUT', 'delete expects exactly one of { ids } or { filter }.', { kind: 'vector' });
+    if (hasIds === hasFilter)
+      throw new OrchError('ORCH_INVALID_INPUT', 'delete expects exactly one of { ids } or { filter }.', {
+        kind: 'vector',
+      });
     if (hasIds) {
       const ids = this.ids((selector as { ids: readonly string[] }).ids, 'delete');
       if (ids.length === 0) return;
@@ -183,9 +221,13 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     }
     const filter = this.filter((selector as { filter: Filter }).filter);
     if (!filter) {
-      throw new OrchError('ORCH_INVALID_INPUT', 'delete with an empty filter would delete everything; use dropCollection for that.', {
-        kind: 'vector',
-      });
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        'delete with an empty filter would delete everything; use dropCollection for that.',
+        {
+          kind: 'vector',
+        },
+      );
     }
     await this.run('delete', () => this.doDelete(info, { filter }));
   }
@@ -204,10 +246,14 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     if (cached) return cached;
     const info = await this.run('describeCollection', () => this.doDescribeCollection(name));
     if (!info) {
-      throw new OrchError('ORCH_NOT_FOUND', `Collection "${name}" does not exist; call ensureCollection("${name}", { dimension }) first.`, {
-        kind: 'vector',
-        details: { collection: name },
-      });
+      throw new OrchError(
+        'ORCH_NOT_FOUND',
+        `Collection "${name}" does not exist; call ensureCollection("${name}", { dimension }) first.`,
+        {
+          kind: 'vector',
+          details: { collection: name },
+        },
+      );
     }
     this.#collections.set(name, info);
     return info;
@@ -222,17 +268,26 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   private filter(filter: Filter | undefined): FilterNode | undefined {
     const node = normalizeFilter(filter);
     if (!this.capabilities.filterExists && filterOperators(node).has('$exists')) {
-      throw new OrchError('ORCH_UNSUPPORTED_FILTER', `The ${this.scheme} vector store cannot evaluate $exists.`, { kind: 'vector' });
+      throw new OrchError(
+        'ORCH_UNSUPPORTED_FILTER',
+        `The ${this.scheme} vector store cannot evaluate $exists.`,
+        { kind: 'vector' },
+      );
     }
     return node;
   }
 
   private ids(ids: readonly string[], operation: string): string[] {
-    if (!Array.isArray(ids)) throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array of ids.`, { kind: 'vector' });
+    if (!Array.isArray(ids))
+      throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array of ids.`, { kind: 'vector' });
     return [...new Set(ids.map((id, i) => validateRecordId(id, `${operation} id ${i}`)))];
   }
 
-  private async run<T>(operation: string, fn: () => Promise<T>, progress?: Record<string, unknown>): Promise<T> {
+  private async run<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    progress?: Record<string, unknown>,
+  ): Promise<T> {
     await this.ready();
     try {
       return await fn();

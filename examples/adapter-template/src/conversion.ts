@@ -1,0 +1,11 @@
+import type { Metadata, VectorMetric } from '@orch/core';
+
+/** The engine reports squared L2; orch's contract is plain Euclidean distance. */
+export function toOrchDistance(metric: VectorMetric, engineDistance: number): number {
+  return metric === 'l2' ? Math.sqrt(engineDistance) : engineDistance;
+}
+
+/** The engine keeps attributes as `unknown`; orch metadata is flat scalars (validated on the way in). */
+export function toMetadata(attributes: Record<string, unknown>): Metadata {
+  return { ...attributes } as Metadata;
+}

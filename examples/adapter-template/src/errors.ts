@@ -1,0 +1,21 @@
+import { OrchError } from '@orch/core';
+import { TemplateEngineError } from './client.js';
+
+/** Normalize the engine's errors; keep the original as `cause`. */
+export function mapTemplateError(err: unknown, operation: string): OrchError {
+  if (err instanceof TemplateEngineError && err.status === 503) {
+    return new OrchError(
+      'ORCH_CONNECTION_FAILED',
+      `template ${operation} failed: the engine is unavailable (${err.message}).`,
+      {
+        kind: 'vector',
+        cause: err,
+      },
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new OrchError('ORCH_QUERY_FAILED', `template ${operation} failed: ${message}`, {
+    kind: 'vector',
+    cause: err,
+  });
+}

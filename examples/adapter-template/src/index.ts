@@ -1,0 +1,28 @@
+import { type AdapterRegistration, registerAdapter } from '@orch/core';
+import { TemplateClient } from './client.js';
+import { TemplateVectorStore } from './template-vector-store.js';
+
+export { TemplateClient } from './client.js';
+export { TemplateVectorStore } from './template-vector-store.js';
+
+/** What this package registers: the `template:` scheme for vector stores. */
+export const templateAdapter: AdapterRegistration = {
+  name: 'orch-adapter-template',
+  schemes: ['template'],
+  kind: 'vector',
+  create({ config }) {
+    // Accept an injected driver client as well as a URL, as every adapter must.
+    const client = config.client;
+    if (client !== undefined && !(client instanceof TemplateClient)) {
+      throw new TypeError('config.client must be a TemplateClient');
+    }
+    return new TemplateVectorStore(client ? { client } : {});
+  },
+};
+
+/** Registers `template:` (importing the package already does; bundlers may drop that side effect). */
+export function register(): void {
+  registerAdapter(templateAdapter);
+}
+
+register();

@@ -1,0 +1,265 @@
+import {
+  type EdgeKey,
+  type GraphCapabilities,
+  type GraphEdge,
+  type GraphNode,
+  type GraphPath,
+  GraphStoreBase,
+  type Neighbor,
+  type NormalizedEdge,
+  type NormalizedFindNodes,
+  type NormalizedNeighborOptions,
+  type NormalizedNode,
+  type NormalizedPathOptions,
+  type NormalizedTraversal,
+  type Properties,
+} from '@orch/core';
+import { comparePaths } from './path-order.js';
+
+interface StoredNode {
+  readonly labels: string[];
+  readonly properties: Properties;
+}
+
+/** One step of a traversal: the edge taken and the node it leads to. */
+interface Step {
+  readonly edge: GraphEdge;
+  readonly next: string;
+}
+
+const edgeKey = (e: EdgeKey) => `${e.from}\u0000${e.to}\u0000${e.type}`;
+
+/**
+ * The reference graph store: adjacency maps and breadth-first search in plain JavaScript.
+ * Each instance holds its own graph.
+ *
+ * @example
+ * const graph = await createAdapter('graph', 'memory:');
+ * await graph.upsertNodes([{ id: 'a' }, { id: 'b' }]);
+ * await graph.upsertEdges([{ from: 'a', to: 'b', type: 'DEPENDS_ON' }]);
+ */
+export class MemoryGraphStore extends GraphStoreBase {
+  readonly scheme = 'memory';
+  readonly capabilities: GraphCapabilities = { nativeQuery: false };
+  readonly #nodes = new Map<string, StoredNode>();
+  readonly #edges = new Map<string, GraphEdge>();
+  readonly #out = new Map<string, Set<string>>();
+  readonly #in = new Map<string, Set<string>>();
+
+  protected async doConnect(): Promise<void> {}
+
+  protected async doClose(): Promise<void> {
+    this.#nodes.clear();
+    this.#edges.clear();
+    this.#out.clear();
+    this.#in.clear();
+  }
+
+  protected async doHealth(): Promise<Record<string, unknown>> {
+    return { engine: 'memory', nodes: this.#nodes.size, edges: this.#edges.size };
+  }
+
+  protected async doUpsertNodes(nodes: readonly NormalizedNode[]): Promise<void> {
+    for (const n of nodes) this.#nodes.set(n.id, { labels: [...n.labels], properties: clone(n.properties) });
+  }
+
+  protected async doUpsertEdges(edges: readonly NormalizedEdge[]): Promise<void> {
+    const missing = edges.flatMap((e) => [e.from, e.to]).filter((id) => !this.#nodes.has(id));
+    if (missing.length > 0) throw this.missingEndpoints(missing);
+    for (const e of edges) {
+      const key = edgeKey(e);
+      this.#edges.set(key, { from: e.from, to: e.to, type: e.type, properties: clone(e.properties) });
+      index(this.#out, e.from).add(key);
+      index(this.#in, e.to).add(key);
+    }
+  }
+
+  protected async doGetNodes(ids: readonly string[]): Promise<GraphNode[]> {
+    return ids.flatMap((id) => {
+      const node = this.#nodes.get(id);
+      return node ? [this.#node(id, node)] : [];
+    });
+  }
+
+  protected async doFindNodes(options: NormalizedFindNodes): Promise<GraphNode[]> {
+    const ids = [...this.#nodes.keys()].sort();
+    const out: GraphNode[] = [];
+    for (const id of ids) {
+      if (options.after !== undefined && id <= options.after) continue;
+      const node = this.#nodes.get(id)!;
+      if (options.label !== undefined && !node.labels.includes(options.label)) continue;
+      const matches = Object.entries(options.properties).every(
+        ([k, v]) =>
+          Object.hasOwn(node.properties, k) &&
+          typeof node.properties[k] === typeof v &&
+          node.properties[k] === v,
+      );
+      if (!matches) continue;
+      out.push(this.#node(id, node));
+      if (out.length >= options.limit) break;
+    }
+    return out;
+  }
+
+  protected async doDeleteNodes(ids: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const id of ids) {
+      if (!this.#nodes.delete(id)) continue;
+      deleted++;
+      for (const key of [...(this.#out.get(id) ?? []), ...(this.#in.get(id) ?? [])]) this.#removeEdge(key);
+      this.#out.delete(id);
+      this.#in.delete(id);
+    }
+    return deleted;
+  }
+
+  protected async doDeleteEdges(edges: readonly EdgeKey[]): Promise<number> {
+    let deleted = 0;
+    for (const e of edges) if (this.#removeEdge(edgeKey(e))) deleted++;
+    return deleted;
+  }
+
+  protected async doGetEdges(id: string, options: NormalizedTraversal): Promise<GraphEdge[]> {
+    const seen = new Set<string>();
+    const edges: GraphEdge[] = [];
+    for (const { edge } of this.#steps(id, options)) {
+      const key = edgeKey(edge);
+      if (seen.has(key)) continue; // a self-loop is both out and in
+      seen.add(key);
+      edges.push({ ...edge, properties: clone(edge.properties) });
+    }
+    return edges.sort((a, b) => (edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0));
+  }
+
+  protected async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+    const depthOf = new Map<string, number>([[id, 0]]);
+    let frontier = [id];
+    for (let depth = 1; depth <= options.depth && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const current of frontier) {
+        for (const { next: n } of this.#steps(current, options)) {
+          if (depthOf.has(n)) continue;
+          depthOf.set(n, depth);
+          next.push(n);
+        }
+      }
+      frontier = next;
+    }
+    depthOf.delete(id);
+    return [...depthOf.entries()]
+      .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([nodeId, depth]) => ({ ...this.#node(nodeId, this.#nodes.get(nodeId)!), depth }));
+  }
+
+  protected async doFindPaths(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath[]> {
+    const found: GraphPath[] = [];
+    // Iterative deepening: paths come out shortest first, so a small limit stops the search early.
+    for (let length = 1; length <= options.maxDepth && found.length < options.limit; length++) {
+      const ofLength: GraphPath[] = [];
+      const walk = (nodes: string[], edges: EdgeKey[], visited: Set<string>): void => {
+        const current = nodes[nodes.length - 1]!;
+        if (edges.length === length) {
+          if (current === to) ofLength.push({ nodes: [...nodes], edges: [...edges] });
+          return;
+        }
+        if (current === to) return; // a simple path ends at its target
+        for (const { edge, next } of this.#steps(current, options)) {
+          if (visited.has(next)) continue;
+          visited.add(next);
+          nodes.push(next);
+          edges.push({ from: edge.from, to: edge.to, type: edge.type });
+          walk(nodes, edges, visited);
+          nodes.pop();
+          edges.pop();
+          visited.delete(next);
+        }
+      };
+      walk([from], [], new Set([from]));
+      ofLength.sort(comparePaths);
+      found.push(...ofLength.slice(0, options.limit - found.length));
+    }
+    return found;
+  }
+
+  protected async doShortestPath(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath | null> {
+    const cameFrom = new Map<string, { prev: string; edge: EdgeKey } | null>([[from, null]]);
+    let frontier = [from];
+    for (let depth = 1; depth <= options.maxDepth && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const current of frontier) {
+        for (const { edge, next: n } of this.#steps(current, options)) {
+          if (cameFrom.has(n)) continue;
+          cameFrom.set(n, { prev: current, edge: { from: edge.from, to: edge.to, type: edge.type } });
+          if (n === to) return unwind(cameFrom, to);
+          next.push(n);
+        }
+      }
+      frontier = next;
+    }
+    return null;
+  }
+
+  #steps(id: string, options: NormalizedTraversal): Step[] {
+    const steps: Step[] = [];
+    const allowed = (e: GraphEdge) => options.types === undefined || options.types.includes(e.type);
+    if (options.direction !== 'in') {
+      for (const key of this.#out.get(id) ?? []) {
+        const e = this.#edges.get(key)!;
+        if (allowed(e)) steps.push({ edge: e, next: e.to });
+      }
+    }
+    if (options.direction !== 'out') {
+      for (const key of this.#in.get(id) ?? []) {
+        const e = this.#edges.get(key)!;
+        if (allowed(e)) steps.push({ edge: e, next: e.from });
+      }
+    }
+    return steps;
+  }
+
+  #removeEdge(key: string): boolean {
+    const edge = this.#edges.get(key);
+    if (!edge) return false;
+    this.#edges.delete(key);
+    this.#out.get(edge.from)?.delete(key);
+    this.#in.get(edge.to)?.delete(key);
+    return true;
+  }
+
+  #node(id: string, node: StoredNode): GraphNode {
+    return { id, labels: [...node.labels], properties: clone(node.properties) };
+  }
+}
+
+function unwind(cameFrom: Map<string, { prev: string; edge: EdgeKey } | null>, to: string): GraphPath {
+  const nodes = [to];
+  const edges: EdgeKey[] = [];
+  for (let step = cameFrom.get(to); step; step = cameFrom.get(step.prev)) {
+    nodes.unshift(step.prev);
+    edges.unshift(step.edge);
+  }
+  return { nodes, edges };
+}
+
+function index(map: Map<string, Set<string>>, id: string): Set<string> {
+  let set = map.get(id);
+  if (!set) {
+    set = new Set();
+    map.set(id, set);
+  }
+  return set;
+}
+
+function clone(properties: Properties): Properties {
+  const out: Record<string, Properties[string]> = {};
+  for (const [k, v] of Object.entries(properties)) out[k] = Array.isArray(v) ? [...v] : v;
+  return out as Properties;
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AdapterBase,
+  createAdapter,
+  isOrchError,
+  KNOWN_ADAPTER_PACKAGES,
+  listSchemes,
+  OrchError,
+  registerAdapter,
+  unregisterAdapter,
+  type VectorStore,
+} from '../src/index.js';
+
+class FakeVectorForRegistry extends AdapterBase {
+  readonly kind = 'vector' as const;
+  readonly scheme = 'regtest';
+  connects = 0;
+  protected async doConnect() {
+    this.connects++;
+  }
+  protected async doClose() {}
+  protected async doHealth() {
+    return {};
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<OrchError> {
+  try {
+    await p;
+  } catch (err) {
+    if (isOrchError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createAdapter', () => {
+  it('rejects an unknown scheme with ORCH_ADAPTER_NOT_FOUND naming the registered schemes', async () => {
+    registerAdapter({
+      name: 'registry-test',
+      schemes: ['regtest'],
+      kind: 'vector',
+      create: () => new FakeVectorForRegistry(),
+    });
+    try {
+      const err = await rejection(createAdapter('vector', 'nosuch://x'));
+      expect(err.code).toBe('ORCH_ADAPTER_NOT_FOUND');
+      expect(err.message).toContain('regtest:');
+      expect(err.message).toContain('nosuch:');
+      expect(err.details.registered).toEqual(listSchemes('vector'));
+    } finally {
+      unregisterAdapter('registry-test');
+    }
+  });
+
+  it('names the package to install for a known scheme and never prints the password', async () => {
+    const err = await rejection(createAdapter('graph', 'neo4j://u:secret@h'));
+    expect(err.code).toBe('ORCH_ADAPTER_NOT_FOUND');
+    expect(err.message).toContain('@orch/adapter-neo4j');
+    expect(err.message).not.toContain('secret');
+    expect(JSON.stringify(err)).not.toContain('secret');
+    expect(String(err.stack)).not.toContain('secret');
+  });
+
+  it('creates and connects a registered adapter', async () => {
+    registerAdapter({
+      name: 'registry-test',
+      schemes: ['regtest'],
+      kind: 'vector',
+      create: () => new FakeVectorForRegistry(),
+    });
+    try {
+      const store = (await createAdapter(
+        'vector',
+        'regtest://anything',
+      )) as unknown as FakeVectorForRegistry & VectorStore;
+      expect(store.connects).toBe(1);
+      await store.connect();
+      expect(store.connects).toBe(1);
+      await store.close();
+      expect((await store.health()).status).toBe('unhealthy');
+      expect(await rejection(store.connect())).toMatchObject({ code: 'ORCH_CLOSED' });
+    } finally {
+      unregisterAdapter('registry-test');
+    }
+  });
+
+  it('refuses a second package claiming a taken scheme', () => {
+    registerAdapter({
+      name: 'registry-test',
+      schemes: ['regtest'],
+      kind: 'vector',
+      create: () => new FakeVectorForRegistry(),
+    });
+    try {
+      expect(() =>
+        registerAdapter({
+          name: 'other',
+          schemes: ['regtest'],
+          kind: 'vector',
+          create: () => new FakeVectorForRegistry(),
+        }),
+      ).toThrowError(expect.objectContaining({ code: 'ORCH_CONFLICT' }));
+    } finally {
+      unregisterAdapter('registry-test');
+    }
+  });
+
+  it('rejects a store kind mismatch and unknown kinds', async () => {
+    registerAdapter({
+      name: 'registry-test',
+      schemes: ['regtest'],
+      kind: 'graph',
+      create: () => new FakeVectorForRegistry(),
+    });
+    try {
+      expect((await rejection(createAdapter('graph', 'regtest://x'))).code).toBe('ORCH_INVALID_CONFIG');
+      expect((await rejection(createAdapter('relational' as 'graph', 'regtest://x'))).code).toBe(
+        'ORCH_INVALID_INPUT',
+      );
+    } finally {
+      unregisterAdapter('registry-test');
+    }
+  });
+
+  it('keeps the registry on globalThis so two copies of core share it', () => {
+    const registry = (globalThis as Record<symbol, { entries: Map<string, unknown> }>)[
+      Symbol.for('orch.registry')
+    ];
+    registerAdapter({
+      name: 'registry-test',
+      schemes: ['regtest'],
+      kind: 'vector',
+      create: () => new FakeVectorForRegistry(),
+    });
+    try {
+      expect(registry?.entries.has('vector:regtest')).toBe(true);
+    } finally {
+      unregisterAdapter('registry-test');
+    }
+  });
+
+  it('maps every published scheme to a package', () => {
+    for (const scheme of [
+      'memory',
+      'sqlite',
+      'libsql',
+      'chromadb',
+      'pinecone',
+      'neo4j',
+      'bolt+s',
+      'postgres',
+    ]) {
+      expect(KNOWN_ADAPTER_PACKAGES[scheme]).toMatch(/^@orch\/adapter-/);
+    }
+  });
+});
+
+describe('OrchError', () => {
+  it('scrubs credentials from the message and the cause', () => {
+    const cause = new Error('connect to postgres://app:hunter22@db:5432/x failed');
+    const err = new OrchError('ORCH_CONNECTION_FAILED', `failed: ${cause.message}`, {
+      cause,
+      kind: 'operational',
+    });
+    expect(err.message).not.toContain('hunter22');
+    expect((err.cause as Error).message).not.toContain('hunter22');
+    expect(err.retriable).toBe(true);
+    expect(isOrchError(err, 'ORCH_CONNECTION_FAILED')).toBe(true);
+    expect(isOrchError(err, 'ORCH_TIMEOUT')).toBe(false);
+    expect(isOrchError(new Error('x'))).toBe(false);
+  });
+});

@@ -171,3 +171,22 @@ describe('OrchError', () => {
     expect(isOrchError(new Error('x'))).toBe(false);
   });
 });
+
+describe('redaction', () => {
+  it('hides passwords with unencoded special characters and scrubs details', async () => {
+    const { parseStoreUrl, redact } = await import('../src/index.js');
+    expect(redact('postgres://orch:Tk123abc#Pw!@db.example/x')).not.toContain('Tk123abc');
+    let message = '';
+    try {
+      parseStoreUrl('postgres://orch:Tk123abc#Pw!@db example/x');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('not a valid URL');
+    expect(message).not.toContain('Tk123abc');
+    const err = new OrchError('ORCH_NOT_FOUND', 'missing', {
+      details: { missing: ['postgres://u:pw-in-details@h/db'] },
+    });
+    expect(JSON.stringify(err)).not.toContain('pw-in-details');
+  });
+});

@@ -1,6 +1,6 @@
 import type { StoreKind } from '../kinds.js';
 import { type OrchErrorCode, RETRIABLE_BY_DEFAULT } from './error-codes.js';
-import { redact } from './secrets.js';
+import { redact, redactDeep } from './secrets.js';
 
 const ORCH_ERROR_BRAND = Symbol.for('orch.error');
 
@@ -40,7 +40,7 @@ export class OrchError extends Error {
     this.code = code;
     this.kind = options.kind;
     this.retriable = options.retriable ?? RETRIABLE_BY_DEFAULT.has(code);
-    this.details = options.details ?? {};
+    this.details = options.details ? redactDeep({ ...options.details }) : {};
     Object.defineProperty(this, ORCH_ERROR_BRAND, { value: true });
     if (this.stack) this.stack = redact(this.stack);
   }

@@ -33,7 +33,8 @@ export function registerSecret(secret: string | undefined | null): void {
   if (encoded !== secret) secretSet().add(encoded);
 }
 
-const USERINFO_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]*)@/gi;
+// The password runs to the last "@" of the URL, so an unencoded "#", "/" or "?" in it is still hidden.
+const USERINFO_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(\S*)@/gi;
 const SECRET_QUERY_PARAM =
   /([?&](?:password|passwd|pwd|secret|token|auth_?token|api_?key|apikey|access_?key)=)([^&#\s]*)/gi;
 

@@ -51,7 +51,10 @@ export function filterOperators(node: FilterNode | undefined): Set<FilterOperato
 }
 
 function invalid(path: string, message: string): OrchError {
-  return new OrchError('ORCH_INVALID_INPUT', `Invalid filter at ${path}: ${message}`, { details: { path } });
+  return new OrchError('ORCH_INVALID_INPUT', `Invalid filter at ${path}: ${message}`, {
+    kind: 'vector',
+    details: { path },
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -52,8 +52,10 @@ export interface SqlExecutor {
   /**
    * Run `fn` in a transaction. It commits when `fn` resolves and rolls back when it throws (the
    * error is rethrown unchanged). Calling `transaction` on the `tx` handle opens a savepoint that
-   * rolls back alone. Work on the store itself (not on `tx`) waits until the transaction ends; it
-   * never joins it. Using `tx` after the transaction ended rejects with `ORCH_CLOSED`.
+   * rolls back alone. Work on the store started elsewhere waits until the transaction ends and never
+   * sees its uncommitted rows; calls on the store made from inside the callback (its async context)
+   * join the transaction instead of waiting for it, so they cannot deadlock. Using `tx` after the
+   * transaction ended rejects with `ORCH_CLOSED`.
    *
    * @example
    * await store.transaction(async (tx) => {

@@ -17,13 +17,16 @@ export function isValidMetadataKey(key: string): boolean {
  */
 export function validateMetadata(metadata: unknown, where: string): Metadata {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata must be a plain object of scalar values.`);
+    throw new OrchError('ORCH_INVALID_INPUT', `${where}: metadata must be a plain object of scalar values.`, {
+      kind: 'vector',
+    });
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (!isValidMetadataKey(key)) {
       throw new OrchError(
         'ORCH_INVALID_INPUT',
         `${where}: metadata key ${JSON.stringify(key)} is not valid: ${METADATA_KEY_RULE}.`,
+        { kind: 'vector' },
       );
     }
     const ok =
@@ -34,6 +37,7 @@ export function validateMetadata(metadata: unknown, where: string): Metadata {
       throw new OrchError(
         'ORCH_INVALID_INPUT',
         `${where}: metadata.${key} must be a string, a finite number or a boolean (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'number' ? String(value) : typeof value}); omit the key to leave it unset.`,
+        { kind: 'vector' },
       );
     }
   }
@@ -42,6 +46,7 @@ export function validateMetadata(metadata: unknown, where: string): Metadata {
     throw new OrchError(
       'ORCH_INVALID_INPUT',
       `${where}: metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}.`,
+      { kind: 'vector' },
     );
   }
   return metadata as Metadata;

@@ -1,0 +1,557 @@
+import {
+  type Direction,
+  type EdgeKey,
+  type GraphCapabilities,
+  type GraphEdge,
+  type GraphNode,
+  type GraphPath,
+  GraphStoreBase,
+  type Neighbor,
+  type NormalizedEdge,
+  type NormalizedFindNodes,
+  type NormalizedNeighborOptions,
+  type NormalizedNode,
+  type NormalizedPathOptions,
+  type NormalizedTraversal,
+  type Properties,
+  type SqlExecutor,
+  type SqlValue,
+} from '@orch/core';
+import {
+  closeExecutor,
+  type ExecutorSource,
+  isMissingTable,
+  relabel,
+  resolveExecutor,
+  validateTablePrefix,
+} from '../util/executor.js';
+import { comparePaths } from './path-order.js';
+import { type GraphTables, graphSchema, graphTables } from './schema.js';
+import { reverseDirection, stepSides, typeCondition } from './traversal-sql.js';
+
+/** Options of {@link SqlGraphStore}. */
+export interface SqlGraphStoreOptions {
+  /** The SQLite connection: an executor, or a function returning one (e.g. the adapter's operational store). */
+  readonly executor: ExecutorSource;
+  /** The URL scheme the adapter was created for (`sqlite`, `libsql`, …); shown in messages. */
+  readonly scheme: string;
+  /** Prefix of the graph's tables (`<prefix>_nodes`, `<prefix>_edges`). Defaults to `orch_graph`. */
+  readonly tablePrefix?: string;
+  /** Close the executor on `close()`. Defaults to false: an injected executor stays open. */
+  readonly ownsExecutor?: boolean;
+}
+
+interface NodeRow {
+  readonly id: string;
+  readonly labels: string;
+  readonly properties: string;
+}
+
+interface EdgeRow {
+  readonly src: string;
+  readonly dst: string;
+  readonly type: string;
+  readonly properties: string;
+}
+
+/** One edge leaving a BFS frontier: `a` is in the frontier, `b` is where the edge leads. */
+interface StepRow {
+  readonly a: string;
+  readonly b: string;
+  readonly src: string;
+  readonly dst: string;
+  readonly type: string;
+}
+
+interface Parent {
+  readonly prev: string;
+  readonly edge: EdgeKey;
+}
+
+const SEP = '\u0001';
+/** Deepest `neighbors` search run as one recursive query; deeper ones go level by level (see doNeighbors). */
+const CTE_MAX_DEPTH = 4;
+
+/**
+ * A graph on two SQLite tables, run through any SQLite {@link SqlExecutor}: the SQLite-family
+ * adapters hand it their operational store, so the graph lives in the same database file as the
+ * application's data and its statements run wherever that store runs them (a worker thread, a
+ * remote libsql server).
+ *
+ * Traversals are recursive SQL with cycle guards; `shortestPath` is a bidirectional breadth-first
+ * search driven level by level from JavaScript, each level one indexed query, so it touches only
+ * the two small balls around the endpoints instead of every walk.
+ *
+ * @example
+ * const graph = new SqlGraphStore({ executor: operationalStore, scheme: 'sqlite' });
+ * await graph.upsertNodes([{ id: 'a', labels: ['Task'] }, { id: 'b', labels: ['Task'] }]);
+ * await graph.upsertEdges([{ from: 'b', to: 'a', type: 'DEPENDS_ON' }]);
+ * await graph.neighbors('b', { types: ['DEPENDS_ON'] }); // [{ id: 'a', depth: 1, … }]
+ */
+export class SqlGraphStore extends GraphStoreBase {
+  readonly scheme: string;
+  readonly capabilities: GraphCapabilities = { nativeQuery: false };
+  readonly #source: ExecutorSource;
+  readonly #ownsExecutor: boolean;
+  readonly #t: GraphTables;
+  #executor: SqlExecutor | undefined;
+
+  constructor(options: SqlGraphStoreOptions) {
+    super();
+    this.scheme = options.scheme;
+    this.#source = options.executor;
+    this.#ownsExecutor = options.ownsExecutor ?? false;
+    this.#t = graphTables(validateTablePrefix(options.tablePrefix ?? 'orch_graph', 'graph'));
+  }
+
+  /** The tables this store uses, for adapters that document or migrate them. */
+  get tables(): GraphTables {
+    return this.#t;
+  }
+
+  protected async doConnect(): Promise<void> {
+    const executor = await resolveExecutor(this.#source, 'graph');
+    try {
+      await this.#createSchema(executor);
+    } catch (err) {
+      // close() only releases what a successful connect() produced: do not leak an owned executor.
+      if (this.#ownsExecutor) await closeExecutor(executor).catch(() => undefined);
+      throw err;
+    }
+    this.#executor = executor;
+  }
+
+  protected async doClose(): Promise<void> {
+    if (this.#ownsExecutor) await closeExecutor(this.#executor);
+    this.#executor = undefined;
+  }
+
+  protected async doHealth(): Promise<Record<string, unknown>> {
+    // A one-row probe of the table, not a count: health must stay cheap on a large graph.
+    await this.#query('health', `SELECT 1 FROM ${this.#t.nodes} LIMIT 1`);
+    return { engine: this.scheme, tables: { ...this.#t } };
+  }
+
+  /**
+   * One prepared single-row statement run once per row inside one transaction (`executeMany`), for
+   * nodes and edges alike. Measured on better-sqlite3 with 300k edges: 1.2 s this way against 1.7 s
+   * with 1000-row multi-row INSERTs, which would also need chunking below SQLite's 32 766 variables.
+   */
+  protected async doUpsertNodes(nodes: readonly NormalizedNode[]): Promise<void> {
+    await this.#guard('upsertNodes', () =>
+      this.#exec().executeMany(
+        `INSERT INTO ${this.#t.nodes} (id, labels, properties) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET labels = excluded.labels, properties = excluded.properties`,
+        nodes.map((n) => [n.id, JSON.stringify(n.labels), JSON.stringify(n.properties)]),
+      ),
+    );
+  }
+
+  protected async doUpsertEdges(edges: readonly NormalizedEdge[]): Promise<void> {
+    const endpoints = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
+    await this.#guard('upsertEdges', () =>
+      // The check and the writes share one transaction, so a node deleted concurrently cannot
+      // leave a dangling edge, and a failed check writes nothing.
+      this.#exec().transaction(async (tx) => {
+        const missing = await tx.query<{ id: string }>(
+          `SELECT j.value AS id FROM json_each(?) AS j
+           WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
+          [JSON.stringify(endpoints)],
+        );
+        if (missing.length > 0) throw this.missingEndpoints(missing.map((r) => r.id));
+        await tx.executeMany(
+          `INSERT INTO ${this.#t.edges} (src, dst, type, properties) VALUES (?, ?, ?, ?)
+           ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`,
+          edges.map((e) => [e.from, e.to, e.type, JSON.stringify(e.properties)]),
+        );
+      }),
+    );
+  }
+
+  protected async doGetNodes(ids: readonly string[]): Promise<GraphNode[]> {
+    const rows = await this.#query<NodeRow>(
+      'getNodes',
+      `SELECT id, labels, properties FROM ${this.#t.nodes} WHERE id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ids)],
+    );
+    return rows.map(toNode);
+  }
+
+  protected async doFindNodes(options: NormalizedFindNodes): Promise<GraphNode[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (options.after !== undefined) {
+      where.push('n.id > ?');
+      params.push(options.after);
+    }
+    if (options.label !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(n.labels) AS l WHERE l.value = ?)');
+      params.push(options.label);
+    }
+    for (const [key, value] of Object.entries(options.properties)) {
+      // Property names are free text (quotes included), so they are matched as json_each keys
+      // rather than spliced into a JSON path; json_each's type column makes the match type-strict.
+      if (typeof value === 'boolean') {
+        where.push('EXISTS (SELECT 1 FROM json_each(n.properties) AS p WHERE p.key = ? AND p.type = ?)');
+        params.push(key, value ? 'true' : 'false');
+      } else {
+        const types = typeof value === 'number' ? "IN ('integer', 'real')" : "= 'text'";
+        where.push(
+          `EXISTS (SELECT 1 FROM json_each(n.properties) AS p WHERE p.key = ? AND p.type ${types} AND p.atom = ?)`,
+        );
+        params.push(key, value);
+      }
+    }
+    params.push(options.limit);
+    const rows = await this.#query<NodeRow>(
+      'findNodes',
+      `SELECT n.id, n.labels, n.properties FROM ${this.#t.nodes} AS n
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY n.id LIMIT ?`,
+      params,
+    );
+    return rows.map(toNode);
+  }
+
+  protected async doDeleteNodes(ids: readonly string[]): Promise<number> {
+    const list = JSON.stringify(ids);
+    const results = await this.#guard('deleteNodes', () =>
+      this.#exec().batch([
+        { sql: `DELETE FROM ${this.#t.edges} WHERE src IN (SELECT value FROM json_each(?))`, params: [list] },
+        { sql: `DELETE FROM ${this.#t.edges} WHERE dst IN (SELECT value FROM json_each(?))`, params: [list] },
+        { sql: `DELETE FROM ${this.#t.nodes} WHERE id IN (SELECT value FROM json_each(?))`, params: [list] },
+      ]),
+    );
+    return results[2]?.changes ?? 0;
+  }
+
+  protected async doDeleteEdges(edges: readonly EdgeKey[]): Promise<number> {
+    const result = await this.#guard('deleteEdges', () =>
+      this.#exec().executeMany(
+        `DELETE FROM ${this.#t.edges} WHERE src = ? AND dst = ? AND type = ?`,
+        edges.map((e) => [e.from, e.to, e.type]),
+      ),
+    );
+    return result.changes;
+  }
+
+  protected async doGetEdges(id: string, options: NormalizedTraversal): Promise<GraphEdge[]> {
+    const types = typeCondition('e', options.types);
+    const match =
+      options.direction === 'out'
+        ? 'e.src = ?'
+        : options.direction === 'in'
+          ? 'e.dst = ?'
+          : '(e.src = ? OR e.dst = ?)';
+    const ids = options.direction === 'both' ? [id, id] : [id];
+    const rows = await this.#query<EdgeRow>(
+      'getEdges',
+      `SELECT e.src, e.dst, e.type, e.properties FROM ${this.#t.edges} AS e
+       WHERE ${match}${types.sql} ORDER BY e.src, e.dst, e.type`,
+      [...ids, ...types.params],
+    );
+    return rows.map((r) => ({
+      from: r.src,
+      to: r.dst,
+      type: r.type,
+      properties: parseProperties(r.properties),
+    }));
+  }
+
+  /**
+   * Breadth-first search, in one of two ways chosen by depth:
+   *
+   * - up to {@link CTE_MAX_DEPTH} hops, one recursive query. Its rows are (node, depth) combined
+   *   with UNION, so a node reached several ways at one depth is expanded once per depth, never
+   *   once per walk: at most depth × (edges reached) steps, and a single round trip.
+   * - deeper, level by level from JavaScript (one indexed query per level, then one to read the
+   *   nodes): every node is expanded exactly once however deep the search goes. Measured on a
+   *   random 100k-node / 300k-edge graph, depth 25 reaching the whole graph took 14.5 s as one
+   *   recursive query, because revisits at every larger depth are expanded again.
+   *
+   * Results are sorted in JavaScript (depth, then id by UTF-16 order) like every other backend.
+   */
+  protected async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+    const found =
+      options.depth <= CTE_MAX_DEPTH
+        ? await this.#neighborsByCte(id, options)
+        : await this.#neighborsByLevels(id, options);
+    return found.sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async #neighborsByCte(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+    const params: SqlValue[] = [id];
+    const steps = stepSides(options.direction).map((side) => {
+      const types = typeCondition('e', options.types);
+      params.push(options.depth, ...types.params);
+      return `SELECT e.${side.far}, w.depth + 1 FROM reach AS w JOIN ${this.#t.edges} AS e ON e.${side.near} = w.node
+              WHERE w.depth < ?${types.sql}`;
+    });
+    params.push(id);
+    const rows = await this.#query<NodeRow & { depth: number }>(
+      'neighbors',
+      `WITH RECURSIVE reach(node, depth) AS (
+         SELECT ?, 0
+         UNION ${steps.join(' UNION ')}
+       )
+       SELECT n.id, n.labels, n.properties, r.depth
+       FROM (SELECT node, min(depth) AS depth FROM reach WHERE node <> ? GROUP BY node) AS r
+       JOIN ${this.#t.nodes} AS n ON n.id = r.node`,
+      params,
+    );
+    return rows.map((r) => ({ ...toNode(r), depth: Number(r.depth) }));
+  }
+
+  async #neighborsByLevels(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+    const depthOf = new Map<string, number>([[id, 0]]);
+    let frontier = [id];
+    for (let depth = 1; depth <= options.depth && frontier.length > 0; depth++) {
+      const params: SqlValue[] = [];
+      const selects = stepSides(options.direction).map((side) => {
+        const types = typeCondition('e', options.types);
+        params.push(JSON.stringify(frontier), ...types.params);
+        return `SELECT e.${side.far} AS b FROM json_each(?) AS f CROSS JOIN ${this.#t.edges} AS e ON e.${side.near} = f.value
+                WHERE 1${types.sql}`;
+      });
+      const rows = await this.#query<{ b: string }>('neighbors', selects.join(' UNION '), params);
+      frontier = [];
+      for (const { b } of rows) {
+        if (depthOf.has(b)) continue;
+        depthOf.set(b, depth);
+        frontier.push(b);
+      }
+    }
+    depthOf.delete(id);
+    const nodes = await this.doGetNodes([...depthOf.keys()]);
+    return nodes.map((n) => ({ ...n, depth: depthOf.get(n.id)! }));
+  }
+
+  /**
+   * Simple paths by iterative deepening: one recursive query per length, shortest first, until
+   * `limit` paths are found, so a small limit never enumerates the longer paths. Each query first
+   * computes, walking backwards from `to` for half the length, how far the nodes near `to` are from
+   * it, and only lets a walk's second half enter nodes that can still reach `to` within the
+   * remaining length; the cycle guard is an `instr` check on the walk's node list. A shortest-path
+   * search first gives the length to start from (and ends at once, with no path query at all, when
+   * `to` is out of reach).
+   */
+  protected async doFindPaths(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath[]> {
+    const shortest = await this.doShortestPath(from, to, options);
+    if (!shortest) return [];
+    const found: GraphPath[] = [];
+    for (
+      let length = shortest.edges.length;
+      length <= options.maxDepth && found.length < options.limit;
+      length++
+    ) {
+      const page = await this.#pathsOfLength(from, to, length, options, options.limit - found.length);
+      found.push(...page.sort(comparePaths));
+    }
+    return found;
+  }
+
+  /**
+   * Bidirectional breadth-first search: expand whichever frontier is smaller by one full level
+   * (one indexed query for the whole level) until the two searches meet. The first level that
+   * meets gives a path with the fewest edges. Each node is expanded at most once per side.
+   */
+  protected async doShortestPath(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath | null> {
+    const forward = {
+      parents: new Map<string, Parent | null>([[from, null]]),
+      frontier: [from],
+      direction: options.direction,
+    };
+    const backward = {
+      parents: new Map<string, Parent | null>([[to, null]]),
+      frontier: [to],
+      direction: reverseDirection(options.direction),
+    };
+    for (let length = 0; length < options.maxDepth; length++) {
+      if (forward.frontier.length === 0 || backward.frontier.length === 0) return null;
+      const side = forward.frontier.length <= backward.frontier.length ? forward : backward;
+      const other = side === forward ? backward : forward;
+      const rows = await this.#expand(side.frontier, side.direction, options.types);
+      // Among several edges reaching a new node in this level, keep the smallest (prev, type, src)
+      // so the path returned does not depend on row order.
+      const level = new Map<string, Parent>();
+      for (const row of rows) {
+        if (side.parents.has(row.b)) continue;
+        const current = level.get(row.b);
+        const candidate: Parent = { prev: row.a, edge: { from: row.src, to: row.dst, type: row.type } };
+        if (!current || compareParents(candidate, current) < 0) level.set(row.b, candidate);
+      }
+      let meeting: string | undefined;
+      for (const [node, parent] of level) {
+        side.parents.set(node, parent);
+        if (other.parents.has(node) && (meeting === undefined || node < meeting)) meeting = node;
+      }
+      if (meeting !== undefined) return joinPath(forward.parents, backward.parents, meeting);
+      side.frontier = [...level.keys()];
+    }
+    return null;
+  }
+
+  /** Every edge leaving `frontier` in `direction`: one query per BFS level. */
+  async #expand(
+    frontier: readonly string[],
+    direction: Direction,
+    types: readonly string[] | undefined,
+  ): Promise<StepRow[]> {
+    const params: SqlValue[] = [];
+    const selects = stepSides(direction).map((side) => {
+      const condition = typeCondition('e', types);
+      params.push(JSON.stringify(frontier), ...condition.params);
+      // CROSS JOIN keeps the frontier as the outer loop, so each frontier node is one index probe.
+      return `SELECT f.value AS a, e.${side.far} AS b, e.src, e.dst, e.type
+              FROM json_each(?) AS f CROSS JOIN ${this.#t.edges} AS e ON e.${side.near} = f.value
+              WHERE 1${condition.sql}`;
+    });
+    return this.#query<StepRow>('shortestPath', selects.join(' UNION ALL '), params);
+  }
+
+  async #pathsOfLength(
+    from: string,
+    to: string,
+    length: number,
+    options: NormalizedPathOptions,
+    limit: number,
+  ): Promise<GraphPath[]> {
+    // Meet in the middle: a backward search of radius r = ⌈length / 2⌉ from `to` gives each
+    // nearby node's distance to it. The first length − r steps of a walk are free; from then on
+    // the budget left is at most r, so the next node must lie in that ball close enough to `to`.
+    // Both halves stay about branching^(length / 2) rows instead of branching^length.
+    const radius = Math.ceil(length / 2);
+    const firstChecked = length - radius;
+    const params: SqlValue[] = [to];
+    const back = stepSides(reverseDirection(options.direction)).map((side) => {
+      const types = typeCondition('e', options.types);
+      params.push(radius, ...types.params);
+      return `SELECT e.${side.far}, b.d + 1 FROM back AS b JOIN ${this.#t.edges} AS e ON e.${side.near} = b.node
+              WHERE b.d < ?${types.sql}`;
+    });
+    // allowed(node, k): after k ≥ firstChecked steps a walk may stand on `node` when node is at
+    // most length − k steps from `to`. It is tested with an uncorrelated row-value IN, which SQLite
+    // builds once as an indexed set (a JOIN on a materialized CTE gets no automatic index on
+    // libsql 3.45 and would scan it at every step); the unary + keeps SQLite from driving the
+    // edge lookup from that set instead of probing it.
+    params.push(Math.max(1, firstChecked), length, length, from, from);
+    const walk = stepSides(options.direction).map((side) => {
+      const types = typeCondition('e', options.types);
+      params.push(to, ...types.params, firstChecked);
+      return `SELECT e.${side.far}, w.depth + 1, w.nodes || char(1) || e.${side.far}, w.types || char(1) || e.type,
+                     w.froms || char(1) || e.src
+              FROM walk AS w JOIN ${this.#t.edges} AS e ON e.${side.near} = w.node
+              WHERE w.node <> ?${types.sql}
+                AND (w.depth + 1 < ? OR (+e.${side.far}, w.depth + 1) IN (SELECT node, k FROM allowed))
+                AND instr(char(1) || w.nodes || char(1), char(1) || e.${side.far} || char(1)) = 0`;
+    });
+    params.push(to, length, limit);
+    const rows = await this.#query<{ nodes: string; types: string; froms: string }>(
+      'findPaths',
+      `WITH RECURSIVE
+         back(node, d) AS (SELECT ?, 0 UNION ${back.join(' UNION ')}),
+         steps(k) AS (SELECT ? UNION ALL SELECT k + 1 FROM steps WHERE k < ?),
+         allowed(node, k) AS (SELECT b.node, s.k FROM back AS b JOIN steps AS s ON b.d + s.k <= ?),
+         walk(node, depth, nodes, types, froms) AS (
+           SELECT ?, 0, ?, '', ''
+           UNION ALL ${walk.join(' UNION ALL ')}
+         )
+       SELECT nodes, types, froms FROM walk WHERE node = ? AND depth = ?
+       ORDER BY nodes, types, froms LIMIT ?`,
+      params,
+    );
+    return rows.map((r) => toPath(r.nodes, r.types, r.froms));
+  }
+
+  #exec(): SqlExecutor {
+    // connect() ran before any do* hook (the base awaits it), so the executor is set.
+    return this.#executor!;
+  }
+
+  #query<T>(operation: string, sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.#guard(operation, () => this.#exec().query<T>(sql, params));
+  }
+
+  #createSchema(executor: SqlExecutor): Promise<unknown> {
+    return this.#guard('connect', () => executor.batch(graphSchema(this.#t).map((sql) => ({ sql }))), false);
+  }
+
+  /**
+   * Run `fn`, re-labelling executor errors as graph errors. When the tables are missing, create
+   * them and try once more: a first call made inside a caller's transaction creates the schema in
+   * that transaction (joining it is what keeps it from deadlocking), so a rollback takes the
+   * tables away again although this store counts as connected.
+   */
+  async #guard<T>(operation: string, fn: () => Promise<T>, heal = true): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!heal || !isMissingTable(err) || !this.#executor) throw relabel(err, 'graph', operation);
+    }
+    await this.#createSchema(this.#executor);
+    return this.#guard(operation, fn, false);
+  }
+}
+
+function parseProperties(json: string): Properties {
+  return JSON.parse(json) as Properties;
+}
+
+function toNode(row: NodeRow): GraphNode {
+  return {
+    id: row.id,
+    labels: JSON.parse(row.labels) as string[],
+    properties: parseProperties(row.properties),
+  };
+}
+
+/** Rebuild a path from the CTE's joined columns (types and froms start with the separator). */
+function toPath(nodesText: string, typesText: string, fromsText: string): GraphPath {
+  const nodes = nodesText.split(SEP);
+  const types = typesText.split(SEP).slice(1);
+  const froms = fromsText.split(SEP).slice(1);
+  const edges = types.map((type, i): EdgeKey => {
+    const from = froms[i]!;
+    // A simple path never repeats a node, so the stored source is exactly one of the two ends.
+    const to = from === nodes[i] ? nodes[i + 1]! : nodes[i]!;
+    return { from, to, type };
+  });
+  return { nodes, edges };
+}
+
+function compareParents(a: Parent, b: Parent): number {
+  const key = (p: Parent) => [p.prev, p.edge.type, p.edge.from];
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < x.length; i++) {
+    if (x[i]! < y[i]!) return -1;
+    if (x[i]! > y[i]!) return 1;
+  }
+  return 0;
+}
+
+/** Walk the forward parents back from the meeting node to the start, then the backward parents on to the target. */
+function joinPath(
+  forward: Map<string, Parent | null>,
+  backward: Map<string, Parent | null>,
+  meeting: string,
+): GraphPath {
+  const nodes = [meeting];
+  const edges: EdgeKey[] = [];
+  for (let p = forward.get(meeting); p; p = forward.get(p.prev)) {
+    nodes.unshift(p.prev);
+    edges.unshift(p.edge);
+  }
+  for (let p = backward.get(meeting); p; p = backward.get(p.prev)) {
+    nodes.push(p.prev);
+    edges.push(p.edge);
+  }
+  return { nodes, edges };
+}

@@ -1,0 +1,13 @@
+export { type GraphTables, graphSchema, graphTables } from './graph/schema.js';
+export { SqlGraphStore, type SqlGraphStoreOptions } from './graph/sql-graph-store.js';
+export type { ExecutorSource } from './util/executor.js';
+export { decodeVector, encodeVector, normF32 } from './vector/encoding.js';
+export { filterToSql, type SqlFragment } from './vector/filter-to-sql.js';
+export { SqlVectorStore, type SqlVectorStoreOptions } from './vector/sql-vector-store.js';
+export {
+  type DistanceSql,
+  libsqlVectorFunctions,
+  type QueryVector,
+  sqliteVecFunctions,
+  type VectorFunctions,
+} from './vector/vector-functions.js';

@@ -1,0 +1,393 @@
+import {
+  type CollectionInfo,
+  type FilterNode,
+  type Include,
+  type Metadata,
+  type NormalizedDeleteSelector,
+  type NormalizedVectorQuery,
+  type NormalizedVectorRecord,
+  OrchError,
+  type RawVectorMatch,
+  type SqlExecutor,
+  type SqlValue,
+  type StoredVectorRecord,
+  type VectorCapabilities,
+  type VectorMetric,
+  VectorStoreBase,
+} from '@orch/core';
+import {
+  closeExecutor,
+  type ExecutorSource,
+  isMissingTable,
+  messageChain,
+  relabel,
+  resolveExecutor,
+  validateTablePrefix,
+} from '../util/executor.js';
+import { decodeVector, encodeVector, normF32 } from './encoding.js';
+import { filterToSql, type SqlFragment } from './filter-to-sql.js';
+import { collectionsSchema, recordsSchema, type VectorTables, vectorTables } from './schema.js';
+import type { VectorFunctions } from './vector-functions.js';
+
+/** Options of {@link SqlVectorStore}. */
+export interface SqlVectorStoreOptions {
+  /** The SQLite connection: an executor, or a function returning one (e.g. the adapter's operational store). */
+  readonly executor: ExecutorSource;
+  /** The URL scheme the adapter was created for (`sqlite`, `libsql`, …); shown in messages. */
+  readonly scheme: string;
+  /** The engine's vector SQL: {@link sqliteVecFunctions} or {@link libsqlVectorFunctions}. */
+  readonly functions: VectorFunctions;
+  /** Prefix of the store's tables. Defaults to `orch_vec`. */
+  readonly tablePrefix?: string;
+  /** Close the executor on `close()`. Defaults to false: an injected executor stays open. */
+  readonly ownsExecutor?: boolean;
+}
+
+interface CollectionRow {
+  readonly id: number;
+  readonly name: string;
+  readonly dimension: number;
+  readonly metric: VectorMetric;
+}
+
+interface RecordRow {
+  readonly id: string;
+  readonly distance?: number;
+  readonly vector?: unknown;
+  readonly metadata?: string | null;
+  readonly document?: string | null;
+}
+
+/**
+ * Vector collections on plain SQLite tables with exact (brute-force) search through the engine's
+ * SQL distance functions, run through any SQLite {@link SqlExecutor}. The same class serves
+ * sqlite-vec and libsql; a {@link VectorFunctions} strategy supplies the function names.
+ *
+ * Filters are translated in full to SQL over the JSON metadata column and applied in the WHERE
+ * clause of the same query that ranks, so a filtered query returns `topK` results whenever at
+ * least `topK` records match (no post-filtering of a truncated candidate list).
+ *
+ * @example
+ * const vectors = new SqlVectorStore({ executor: operationalStore, scheme: 'sqlite', functions: sqliteVecFunctions });
+ * await vectors.ensureCollection('tasks', { dimension: 3, metric: 'cosine' });
+ * await vectors.upsert('tasks', [{ id: 't1', vector: [1, 0, 0], metadata: { status: 'open' } }]);
+ * await vectors.query('tasks', { vector: [1, 0, 0], topK: 5, filter: { status: 'open' } });
+ */
+export class SqlVectorStore extends VectorStoreBase {
+  readonly scheme: string;
+  readonly capabilities: VectorCapabilities = {
+    metrics: ['cosine', 'l2', 'ip'],
+    filterExists: true,
+    eventualConsistency: false,
+    // 500 records × 5 parameters stays far below SQLite's 32 766 variables in one INSERT.
+    maxBatchSize: 500,
+    documents: true,
+  };
+  readonly #source: ExecutorSource;
+  readonly #functions: VectorFunctions;
+  readonly #ownsExecutor: boolean;
+  readonly #t: VectorTables;
+  /** Collection name → numeric id (its records table). Dropped entries are re-read. */
+  readonly #ids = new Map<string, number>();
+  #executor: SqlExecutor | undefined;
+
+  constructor(options: SqlVectorStoreOptions) {
+    super();
+    if (typeof options.functions !== 'object' || options.functions === null) {
+      throw new OrchError(
+        'ORCH_INVALID_CONFIG',
+        'SqlVectorStore needs `functions` (sqliteVecFunctions or libsqlVectorFunctions).',
+        {
+          kind: 'vector',
+        },
+      );
+    }
+    this.scheme = options.scheme;
+    this.#source = options.executor;
+    this.#functions = options.functions;
+    this.#ownsExecutor = options.ownsExecutor ?? false;
+    this.#t = vectorTables(validateTablePrefix(options.tablePrefix ?? 'orch_vec', 'vector'));
+  }
+
+  protected async doConnect(): Promise<void> {
+    const executor = await resolveExecutor(this.#source, 'vector');
+    try {
+      await this.#prepare(executor);
+    } catch (err) {
+      // close() only releases what a successful connect() produced: do not leak an owned executor.
+      if (this.#ownsExecutor) await closeExecutor(executor).catch(() => undefined);
+      throw err;
+    }
+    this.#executor = executor;
+  }
+
+  /** Check that the engine has the vector functions, then create the collections table. */
+  async #prepare(executor: SqlExecutor): Promise<void> {
+    const { probe } = this.#functions;
+    try {
+      await executor.query(probe.sql, probe.params);
+    } catch (err) {
+      // A missing function is a setup mistake, not an outage: say which, and do not invite retries.
+      if (!messageChain(err).includes('no such function')) throw relabel(err, 'vector', 'connect');
+      throw new OrchError(
+        'ORCH_INVALID_CONFIG',
+        `The ${this.#functions.name} vector functions are not available on this connection: ${probe.hint}.`,
+        { kind: 'vector', retriable: false, cause: err },
+      );
+    }
+    await this.#createSchema(executor);
+  }
+
+  protected async doClose(): Promise<void> {
+    if (this.#ownsExecutor) await closeExecutor(this.#executor);
+    this.#executor = undefined;
+    this.#ids.clear();
+  }
+
+  protected async doHealth(): Promise<Record<string, unknown>> {
+    const [row] = await this.#query<{ n: number }>(
+      'health',
+      `SELECT count(*) AS n FROM ${this.#t.collections}`,
+    );
+    return { engine: this.#functions.name, collections: row?.n ?? 0 };
+  }
+
+  protected async doEnsureCollection(wanted: CollectionInfo): Promise<CollectionInfo> {
+    const row = await this.#guard('ensureCollection', () =>
+      this.#exec().transaction(async (tx) => {
+        await tx.execute(
+          `INSERT INTO ${this.#t.collections} (name, dimension, metric) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+          [wanted.name, wanted.dimension, wanted.metric],
+        );
+        const [stored] = await tx.query<CollectionRow>(
+          `SELECT id, name, dimension, metric FROM ${this.#t.collections} WHERE name = ?`,
+          [wanted.name],
+        );
+        // The table follows the stored row: an existing collection of another dimension is
+        // reported by the base class, never re-created.
+        await tx.execute(
+          recordsSchema(this.#t.records(stored!.id), this.#functions.columnType(stored!.dimension)),
+        );
+        return stored!;
+      }),
+    );
+    this.#ids.set(row.name, row.id);
+    return toInfo(row);
+  }
+
+  protected async doDescribeCollection(name: string): Promise<CollectionInfo | null> {
+    const row = await this.#lookup(name);
+    return row ? toInfo(row) : null;
+  }
+
+  protected async doListCollections(): Promise<CollectionInfo[]> {
+    const rows = await this.#query<CollectionRow>(
+      'listCollections',
+      `SELECT id, name, dimension, metric FROM ${this.#t.collections}`,
+    );
+    return rows.map(toInfo);
+  }
+
+  protected async doDropCollection(name: string): Promise<boolean> {
+    this.#ids.delete(name);
+    return this.#guard('dropCollection', () =>
+      this.#exec().transaction(async (tx) => {
+        const [row] = await tx.query<{ id: number }>(`SELECT id FROM ${this.#t.collections} WHERE name = ?`, [
+          name,
+        ]);
+        if (!row) return false;
+        await tx.execute(`DROP TABLE IF EXISTS ${this.#t.records(row.id)}`);
+        await tx.execute(`DELETE FROM ${this.#t.collections} WHERE id = ?`, [row.id]);
+        return true;
+      }),
+    );
+  }
+
+  /** One prepared single-row statement per record in one transaction (`executeMany`; atomic). */
+  protected async doUpsert(
+    collection: CollectionInfo,
+    records: readonly NormalizedVectorRecord[],
+  ): Promise<void> {
+    const rows = records.map((r): SqlValue[] => [
+      r.id,
+      encodeVector(r.vector),
+      normF32(r.vector),
+      r.metadata === undefined ? null : JSON.stringify(r.metadata),
+      r.document ?? null,
+    ]);
+    await this.#withTable(collection, 'upsert', (table) =>
+      this.#exec().executeMany(
+        `INSERT INTO ${table} (id, vector, norm, metadata, document) VALUES (?, ${this.#functions.vectorParam}, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET vector = excluded.vector, norm = excluded.norm, metadata = excluded.metadata, document = excluded.document`,
+        rows,
+      ),
+    );
+  }
+
+  /**
+   * Exact k-nearest neighbours: the filter goes into the WHERE clause and SQLite keeps the best
+   * `topK` rows by (distance, id) while it scans. The inner query carries only id and distance
+   * through that top-k sort; metadata, documents and vectors are read afterwards for the winners.
+   */
+  protected async doQuery(
+    collection: CollectionInfo,
+    query: NormalizedVectorQuery,
+  ): Promise<RawVectorMatch[]> {
+    const distance = this.#functions.distance(collection.metric, 'r.vector', 'r.norm', {
+      blob: encodeVector(query.vector),
+      norm: normF32(query.vector),
+    });
+    const where = whereClause(query.filter, 'r.metadata');
+    const rows = await this.#withTable(collection, 'query', (table) =>
+      this.#exec().query<RecordRow>(
+        `SELECT k.id, k.distance${projection('o', query.include)}
+         FROM (SELECT r.id AS id, ${distance.sql} AS distance FROM ${table} AS r${where.sql}
+               ORDER BY distance, r.id LIMIT ?) AS k
+         JOIN ${table} AS o ON o.id = k.id
+         ORDER BY k.distance, k.id`,
+        [...distance.params, ...where.params, query.topK],
+      ),
+    );
+    return rows.map((r) => ({ ...toRecord(r, query.include), distance: Number(r.distance) }));
+  }
+
+  protected async doGet(
+    collection: CollectionInfo,
+    ids: readonly string[],
+    include: Required<Include>,
+  ): Promise<StoredVectorRecord[]> {
+    const rows = await this.#withTable(collection, 'get', (table) =>
+      this.#exec().query<RecordRow>(
+        `SELECT r.id${projection('r', include)} FROM ${table} AS r WHERE r.id IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(ids)],
+      ),
+    );
+    return rows.map((r) => toRecord(r, include));
+  }
+
+  protected async doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void> {
+    await this.#withTable(collection, 'delete', (table) => {
+      if ('ids' in selector) {
+        return this.#exec().execute(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`, [
+          JSON.stringify(selector.ids),
+        ]);
+      }
+      const where = whereClause(selector.filter, 'metadata');
+      return this.#exec().execute(`DELETE FROM ${table}${where.sql}`, where.params);
+    });
+  }
+
+  protected async doCount(collection: CollectionInfo, filter: FilterNode | undefined): Promise<number> {
+    const where = whereClause(filter, 'metadata');
+    const [row] = await this.#withTable(collection, 'count', (table) =>
+      this.#exec().query<{ n: number }>(`SELECT count(*) AS n FROM ${table}${where.sql}`, where.params),
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Run `fn` on the collection's records table. The id is cached; when another handle dropped
+   * (and maybe re-created) the collection, the stale table is missing: look the name up again
+   * once, and report `ORCH_NOT_FOUND` when it is really gone.
+   */
+  async #withTable<T>(
+    collection: CollectionInfo,
+    operation: string,
+    fn: (table: string) => Promise<T>,
+  ): Promise<T> {
+    const cached = this.#ids.get(collection.name);
+    const id = cached ?? (await this.#requireId(collection.name));
+    try {
+      return await this.#guard(operation, () => fn(this.#t.records(id)));
+    } catch (err) {
+      if (cached === undefined || !isMissingTable(err)) throw err;
+      this.#ids.delete(collection.name);
+      const fresh = await this.#requireId(collection.name);
+      return this.#guard(operation, () => fn(this.#t.records(fresh)));
+    }
+  }
+
+  async #requireId(name: string): Promise<number> {
+    const row = await this.#lookup(name);
+    if (!row) {
+      this.forgetCollection(name);
+      throw new OrchError('ORCH_NOT_FOUND', `Collection "${name}" does not exist.`, {
+        kind: 'vector',
+        details: { collection: name },
+      });
+    }
+    return row.id;
+  }
+
+  async #lookup(name: string): Promise<CollectionRow | undefined> {
+    const [row] = await this.#query<CollectionRow>(
+      'describeCollection',
+      `SELECT id, name, dimension, metric FROM ${this.#t.collections} WHERE name = ?`,
+      [name],
+    );
+    if (row) this.#ids.set(name, row.id);
+    else this.#ids.delete(name);
+    return row;
+  }
+
+  #exec(): SqlExecutor {
+    // connect() ran before any do* hook (the base awaits it), so the executor is set.
+    return this.#executor!;
+  }
+
+  #query<T>(operation: string, sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.#guard(operation, () => this.#exec().query<T>(sql, params));
+  }
+
+  #createSchema(executor: SqlExecutor): Promise<unknown> {
+    return this.#guard(
+      'connect',
+      () => executor.batch(collectionsSchema(this.#t).map((sql) => ({ sql }))),
+      false,
+    );
+  }
+
+  /**
+   * Run `fn`, re-labelling executor errors as vector errors. When a table is missing, re-create
+   * the collections table and try once more: a first call made inside a caller's transaction
+   * creates it in that transaction (joining is what keeps it from deadlocking), so a rollback takes
+   * it away again although this store counts as connected. (A missing records table is handled by
+   * `#withTable`.)
+   */
+  async #guard<T>(operation: string, fn: () => Promise<T>, heal = true): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!heal || !isMissingTable(err) || !this.#executor) throw relabel(err, 'vector', operation);
+    }
+    await this.#createSchema(this.#executor);
+    return this.#guard(operation, fn, false);
+  }
+}
+
+function toInfo(row: CollectionRow): CollectionInfo {
+  return { name: row.name, dimension: Number(row.dimension), metric: row.metric };
+}
+
+function whereClause(filter: FilterNode | undefined, column: string): SqlFragment {
+  if (!filter) return { sql: '', params: [] };
+  const fragment = filterToSql(filter, column);
+  return { sql: ` WHERE ${fragment.sql}`, params: fragment.params };
+}
+
+/** The extra columns `include` asks for, each prefixed with `, `. */
+function projection(alias: string, include: Required<Include>): string {
+  let columns = '';
+  if (include.vectors) columns += `, ${alias}.vector`;
+  if (include.metadata) columns += `, ${alias}.metadata`;
+  if (include.documents) columns += `, ${alias}.document`;
+  return columns;
+}
+
+function toRecord(row: RecordRow, include: Required<Include>): StoredVectorRecord {
+  const out: { id: string; vector?: number[]; metadata?: Metadata; document?: string } = { id: row.id };
+  if (include.vectors) out.vector = decodeVector(row.vector);
+  if (include.metadata) out.metadata = row.metadata ? (JSON.parse(row.metadata) as Metadata) : {};
+  if (include.documents && typeof row.document === 'string') out.document = row.document;
+  return out;
+}

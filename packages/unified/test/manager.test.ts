@@ -1,0 +1,154 @@
+import '@orch/adapter-memory';
+import { AdapterBase, createAdapter, isOrchError, registerAdapter, type VectorStore } from '@orch/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UnifiedDatabaseManager } from '../src/index.js';
+import { fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';
+
+class UnreachableVectorStore extends AdapterBase {
+  readonly kind = 'vector' as const;
+  readonly scheme = 'unreachable';
+  protected async doConnect(): Promise<void> {
+    throw new Error('connect ECONNREFUSED 127.0.0.1:9 (password hunter22x)');
+  }
+  protected async doClose() {}
+  protected async doHealth() {
+    return {};
+  }
+}
+
+beforeAll(() => {
+  registerFaultyAdapter();
+  registerAdapter({
+    name: 'manager-test-unreachable',
+    schemes: ['unreachable'],
+    kind: 'vector',
+    create: () => new UnreachableVectorStore(),
+  });
+  registerAdapter({
+    name: 'manager-test-brokenclose',
+    schemes: ['brokenclose'],
+    kind: 'graph',
+    async create() {
+      const inner = await createAdapter('graph', 'memory:', { lazy: true });
+      return Object.assign(Object.create(inner), {
+        close: async () => {
+          await inner.close();
+          throw new Error('disk on fire');
+        },
+      });
+    },
+  });
+});
+
+const memoryConfig = {
+  databases: { operational: { url: 'memory:' }, vector: { url: 'memory:' }, graph: { url: 'memory:' } },
+};
+
+describe('UnifiedDatabaseManager', () => {
+  it("opens the seed's config shape and reports every store healthy", async () => {
+    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {} });
+    const health = await m.health();
+    expect(health.status).toBe('healthy');
+    expect(Object.keys(health.stores).sort()).toEqual(['graph', 'operational', 'vector']);
+    expect(health.stores.operational?.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('lets environment variables override URLs', async () => {
+    await using m = await UnifiedDatabaseManager.open({
+      config: { databases: { operational: { url: 'sqlite:///never-used.db' } } },
+      env: { ORCH_OPERATIONAL_URL: 'memory:' },
+    });
+    expect(m.operational.scheme).toBe('memory');
+    expect(m.vector).toBeUndefined();
+  });
+
+  it('reports a store that failed to open, with its error, as degraded (never swallowed)', async () => {
+    await using m = await UnifiedDatabaseManager.open({
+      config: {
+        databases: { operational: { url: 'memory:' }, vector: { url: 'unreachable://u:hunter22x@h' } },
+      },
+      env: {},
+    });
+    expect(m.openErrors.vector?.code).toBe('ORCH_CONNECTION_FAILED');
+    const health = await m.health();
+    expect(health.status).toBe('degraded');
+    expect(health.stores.vector).toMatchObject({
+      status: 'unhealthy',
+      error: { code: 'ORCH_CONNECTION_FAILED' },
+    });
+    expect(JSON.stringify(health)).not.toContain('hunter22x');
+    expect(health.stores.vector?.error?.message).toContain('ECONNREFUSED');
+  });
+
+  it('is unhealthy when the operational store is', async () => {
+    const m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {} });
+    await m.operational.close();
+    expect((await m.health()).status).toBe('unhealthy');
+    await m.close();
+  });
+
+  it('is degraded while a vector store is down', async () => {
+    await using m = await UnifiedDatabaseManager.open({
+      config: { databases: { operational: { url: 'memory:' }, vector: { url: 'faulty://health' } } },
+      env: {},
+      backgroundSync: false,
+    });
+    fault('health:vector').down();
+    expect((await m.health()).status).toBe('degraded');
+    fault('health:vector').up();
+    expect((await m.health()).status).toBe('healthy');
+  });
+
+  it('closes every store even when one fails, then reports the failure', async () => {
+    const m = await UnifiedDatabaseManager.open({
+      config: {
+        databases: {
+          operational: { url: 'memory:' },
+          vector: { url: 'memory:' },
+          graph: { url: 'brokenclose:' },
+        },
+      },
+      env: {},
+    });
+    const vector = m.vector as VectorStore;
+    const err = await m.close().catch((e: unknown) => e);
+    expect(isOrchError(err)).toBe(true);
+    expect((err as Error).message).toContain('graph failed: disk on fire');
+    expect(m.operational.closed).toBe(true);
+    expect(vector.closed).toBe(true);
+  });
+
+  it('requires an operational store when others are configured, and names the field', async () => {
+    const err = await UnifiedDatabaseManager.open({
+      config: { databases: { vector: { url: 'memory:' } } },
+      env: {},
+    }).catch((e: unknown) => e);
+    expect(isOrchError(err, 'ORCH_INVALID_CONFIG')).toBe(true);
+    expect((err as Error).message).toContain('databases.operational');
+  });
+
+  it('refuses an unknown scheme with the package to install', async () => {
+    const err = await UnifiedDatabaseManager.open({
+      config: {
+        databases: {
+          operational: { url: 'memory:' },
+          graph: { url: 'neo4j://neo4j:pw-in-url@localhost:7687' },
+        },
+      },
+      env: {},
+    }).catch((e: unknown) => e);
+    expect(isOrchError(err, 'ORCH_ADAPTER_NOT_FOUND')).toBe(true);
+    expect((err as Error).message).toContain('@orch/adapter-neo4j');
+    expect((err as Error).message).not.toContain('pw-in-url');
+  });
+
+  it('migrates idempotently and records the version', async () => {
+    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {} });
+    expect((await m.migrate()).applied).toEqual([1]);
+    expect(await m.migrate()).toEqual({ applied: [], version: 1 });
+    const rows = await m.operational.query<{ id: number; name: string }>(
+      'SELECT id, name FROM orch_migrations',
+    );
+    expect(rows).toEqual([{ id: 1, name: 'core-schema' }]);
+  });
+});

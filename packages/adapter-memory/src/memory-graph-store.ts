@@ -1,4 +1,5 @@
 import {
+  comparePaths,
   type EdgeKey,
   type GraphCapabilities,
   type GraphEdge,
@@ -14,7 +15,6 @@ import {
   type NormalizedTraversal,
   type Properties,
 } from '@orch/core';
-import { comparePaths } from './path-order.js';
 
 interface StoredNode {
   readonly labels: string[];

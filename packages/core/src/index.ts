@@ -46,6 +46,7 @@ export {
   type NormalizedPathOptions,
   type NormalizedTraversal,
 } from './graph/graph-store-base.js';
+export { comparePaths } from './graph/path-order.js';
 export {
   MAX_NEIGHBOR_DEPTH,
   MAX_NODE_ID_LENGTH,

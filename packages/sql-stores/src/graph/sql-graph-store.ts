@@ -1,4 +1,5 @@
 import {
+  comparePaths,
   type Direction,
   type EdgeKey,
   type GraphCapabilities,
@@ -25,7 +26,7 @@ import {
   resolveExecutor,
   validateTablePrefix,
 } from '../util/executor.js';
-import { comparePaths } from './path-order.js';
+
 import { type GraphTables, graphSchema, graphTables } from './schema.js';
 import { reverseDirection, stepSides, typeCondition } from './traversal-sql.js';
 

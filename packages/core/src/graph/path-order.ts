@@ -1,4 +1,4 @@
-import type { GraphPath } from '@orch/core';
+import type { GraphPath } from './graph-store.js';
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

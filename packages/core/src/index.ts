@@ -85,6 +85,7 @@ export {
 } from './registry/registry.js';
 export { type ParsedUrl, parseStoreUrl } from './url/parse-url.js';
 export { Mutex } from './util/mutex.js';
+export { workerExecArgv } from './util/worker-exec-argv.js';
 export { isValidMetadataKey, MAX_METADATA_BYTES, validateMetadata } from './vector/metadata.js';
 export { distanceBetween, scoreFromDistance } from './vector/scoring.js';
 export {

@@ -1,6 +1,5 @@
-import type { Direction, EdgeKey, GraphPath, SqlStoreBase } from '@orch/core';
+import { comparePaths, type Direction, type EdgeKey, type GraphPath, type SqlStoreBase } from '@orch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { comparePaths } from '../src/graph/path-order.js';
 import { SqlGraphStore } from '../src/index.js';
 import { engines } from './helpers/engines.js';
 import { int, pick, rng } from './helpers/random.js';

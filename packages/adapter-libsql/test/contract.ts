@@ -1,0 +1,132 @@
+import { isOrchError, type OperationalStore } from '@orch/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let tableCounter = 0;
+
+/** Focused checks of the operational contract, shared by the embedded and remote tests. */
+export function contractTests(
+  name: string,
+  open: () => Promise<OperationalStore>,
+  reopen?: () => Promise<OperationalStore>,
+): void {
+  describe(`${name}: operational contract`, () => {
+    let store: OperationalStore;
+    let t: string;
+    beforeEach(async () => {
+      store = await open();
+      t = `t_${process.pid}_${Date.now()}_${tableCounter++}`;
+      await store.execute(
+        `CREATE TABLE ${t} (id INTEGER PRIMARY KEY, v TEXT UNIQUE, flag INTEGER, at TEXT, data BLOB)`,
+      );
+    });
+    afterEach(async () => {
+      if (!store.closed) {
+        await store.execute(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+        await store.close();
+      }
+    });
+    const ids = async (s = store) =>
+      (await s.query<{ id: number }>(`SELECT id FROM ${t} ORDER BY id`)).map((r) => r.id);
+
+    it('binds booleans, Dates and bytes; returns RETURNING rows and changes', async () => {
+      const r = await store.execute(`INSERT INTO ${t} (v, flag, at, data) VALUES (?, ?, ?, ?)`, [
+        'a',
+        true,
+        new Date('2026-01-02T00:00:00Z'),
+        new Uint8Array([7, 8]),
+      ]);
+      expect(r.changes).toBe(1);
+      expect(r.lastInsertId).toBe(1);
+      const [row] = await store.query<{ flag: number; at: string; data: Uint8Array }>(
+        `SELECT flag, at, data FROM ${t}`,
+      );
+      expect(row!.flag).toBe(1);
+      expect(row!.at).toBe('2026-01-02T00:00:00.000Z');
+      expect([...row!.data]).toEqual([7, 8]);
+      expect(Object.keys(row!)).toEqual(['flag', 'at', 'data']);
+      expect(await store.query(`INSERT INTO ${t} (v) VALUES (?) RETURNING id, v`, ['b'])).toEqual([
+        { id: 2, v: 'b' },
+      ]);
+      expect((await store.execute(`INSERT INTO ${t} (v) VALUES (?) RETURNING id`, ['c'])).changes).toBe(1);
+      expect((await store.execute(`UPDATE ${t} SET flag = 0`)).changes).toBe(3);
+    });
+
+    it('a transaction that throws leaves no row', async () => {
+      const boom = new Error('boom');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${t} (id) VALUES (1)`);
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(await ids()).toEqual([]);
+    });
+
+    if (reopen) {
+      it('a committed transaction is there after close and reopen', async () => {
+        await store.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${t} (id) VALUES (1)`);
+          await tx.execute(`INSERT INTO ${t} (id) VALUES (2)`);
+        });
+        await store.close();
+        store = await reopen();
+        expect(await ids()).toEqual([1, 2]);
+      });
+    }
+
+    it('nests savepoints without deadlock or leak', async () => {
+      await store.transaction(async (tx) => {
+        await tx.execute(`INSERT INTO ${t} (id) VALUES (1)`);
+        await expect(
+          tx.transaction(async (sp) => {
+            await sp.execute(`INSERT INTO ${t} (id) VALUES (2)`);
+            throw new Error('inner');
+          }),
+        ).rejects.toThrow('inner');
+        await tx.transaction(async (sp) =>
+          sp.transaction(async (sp2) => sp2.execute(`INSERT INTO ${t} (id) VALUES (3)`)),
+        );
+        await store.execute(`INSERT INTO ${t} (id) VALUES (4)`);
+      });
+      expect(await ids()).toEqual([1, 3, 4]);
+      await store.transaction(async (tx) => tx.execute(`INSERT INTO ${t} (id) VALUES (5)`));
+      expect(await ids()).toEqual([1, 3, 4, 5]);
+    });
+
+    it('executeMany and batch are atomic', async () => {
+      expect(
+        (
+          await store.executeMany(
+            `INSERT INTO ${t} (id, v) VALUES (?, ?)`,
+            Array.from({ length: 1200 }, (_, i) => [i + 1, `v${i}`]),
+          )
+        ).changes,
+      ).toBe(1200);
+      await expect(
+        store.executeMany(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [
+          [5000, 'new'],
+          [5001, 'v1'],
+        ]),
+      ).rejects.toMatchObject({ code: 'ORCH_CONSTRAINT_VIOLATION' });
+      await expect(
+        store.batch([
+          { sql: `INSERT INTO ${t} (id, v) VALUES (?, ?)`, params: [6000, 'x'] },
+          { sql: `INSERT INTO ${t} (id, v) VALUES (?, ?)`, params: [6001, 'v2'] },
+        ]),
+      ).rejects.toMatchObject({ code: 'ORCH_CONSTRAINT_VIOLATION' });
+      expect((await ids()).length).toBe(1200);
+    });
+
+    it('maps errors without parameter values', async () => {
+      await store.execute(`INSERT INTO ${t} (id, v) VALUES (1, ?)`, ['private-value-42']);
+      const err = await store
+        .execute(`INSERT INTO ${t} (id, v) VALUES (2, ?)`, ['private-value-42'])
+        .catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_CONSTRAINT_VIOLATION')).toBe(true);
+      expect((err as Error).message).not.toContain('private-value-42');
+      const syntax = await store.query('SELEC 1').catch((e: unknown) => e);
+      expect(isOrchError(syntax, 'ORCH_QUERY_FAILED')).toBe(true);
+      expect((await store.health()).status).toBe('healthy');
+    });
+  });
+}

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import '@orch/adapter-memory';
+import '@orch/adapter-sqlite';
 import { type GraphStore, isOrchError, type VectorStore } from '@orch/core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UnifiedDatabaseManager } from '../src/index.js';
 import { fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';
 
@@ -12,17 +16,29 @@ afterEach(async () => {
   open = [];
 });
 
+const dir = mkdtempSync(join(tmpdir(), 'orch-cross-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The same tests on the in-memory stores and on one embedded SQLite file per test. */
+const BACKENDS: Record<string, (name: string) => string> = {
+  memory: () => 'memory:',
+  sqlite: (name) => `sqlite:///${join(dir, `${name}.db`)}`,
+};
+
 let seq = 0;
 async function manager(
+  backend: string,
   options: { strict?: boolean; backgroundSync?: boolean; syncIntervalMs?: number } = {},
 ) {
-  const name = `n${++seq}`;
+  const name = `${backend}${++seq}`;
+  const url = BACKENDS[backend]!(name);
+  const inner = encodeURIComponent(url);
   const m = await UnifiedDatabaseManager.open({
     config: {
       databases: {
-        operational: { url: 'memory:' },
-        vector: { url: `faulty://${name}` },
-        graph: { url: `faulty://${name}` },
+        operational: { url },
+        vector: { url: `faulty://${name}?inner=${inner}` },
+        graph: { url: `faulty://${name}?inner=${inner}` },
       },
     },
     env: {},
@@ -50,128 +66,135 @@ async function idsEverywhere(m: UnifiedDatabaseManager, vectorInner: VectorStore
   return { operational, vector: vectorIds.sort(), vectorCount, graph: nodes };
 }
 
-describe('createTaskWithEmbeddings', () => {
-  it('writes the row, the embedding, the node and the edges, keyed by application ids', async () => {
-    const { m } = await manager();
-    await m.createTaskWithEmbeddings({ task: { id: 'task2', title: 'Design the schema' } });
-    const result = await m.createTaskWithEmbeddings({
-      task: { id: 'task1', title: 'Write migrations', type: 'analysis' },
-      embedding: {
-        vector: Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)),
-        metadata: { source: 'seed' },
-      },
-      relationships: [{ from_id: 'task1', to_id: 'task2', type: 'depends_on' }],
-    });
-    expect(result.pending).toEqual([]);
-    expect(result.applied.sort()).toEqual(['graph', 'vector']);
-    const [stored] = await m.vector!.get('tasks', ['task1']);
-    expect(stored?.metadata).toMatchObject({ status: 'created', type: 'analysis', source: 'seed' });
-    const edges = await m.graph!.getEdges('task1', { direction: 'out' });
-    expect(edges.map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['task1->task2:DEPENDS_ON']);
-    const deps = await m.operational.query<{ depends_on_id: string }>(
-      'SELECT depends_on_id FROM task_dependencies WHERE task_id = ?',
-      ['task1'],
-    );
-    expect(deps.map((d) => d.depends_on_id)).toEqual(['task2']);
-    expect((await m.health()).outbox.pending).toBe(0);
-  });
-
-  it('rejects relationships to unknown tasks and writes nothing', async () => {
-    const { m } = await manager();
-    const err = await m
-      .createTaskWithEmbeddings({
-        task: { id: 'a', title: 'A' },
-        relationships: [{ to: 'ghost', type: 'depends_on' }],
-      })
-      .catch((e: unknown) => e);
-    expect(isOrchError(err, 'ORCH_NOT_FOUND')).toBe(true);
-    expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
-    expect(await m.vector!.describeCollection('tasks')).toBeNull();
-  });
-
-  it('rejects a NaN embedding before writing anything', async () => {
-    const { m } = await manager();
-    const err = await m
-      .createTaskWithEmbeddings({ task: { title: 'x' }, embedding: { vector: [1, Number.NaN] } })
-      .catch((e: unknown) => e);
-    expect(isOrchError(err, 'ORCH_INVALID_INPUT')).toBe(true);
-    expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
-  });
-
-  it('reports pending stores when one is down, then converges after recovery with nothing duplicated or orphaned', async () => {
-    const { m, vectorFault, graphFault } = await manager();
-    await m.createTaskWithEmbeddings({ task: { id: 't0', title: 'root' } });
-    vectorFault.failNext(4);
-    graphFault.failNext(2);
-    const results = [];
-    for (let i = 1; i <= 6; i++) {
-      results.push(
-        await m.createTaskWithEmbeddings({
-          task: { id: `t${i}`, title: `task ${i}` },
-          relationships: [{ from: `t${i}`, to: 't0', type: 'depends_on' }],
-        }),
+for (const backend of Object.keys(BACKENDS)) {
+  describe(`createTaskWithEmbeddings on ${backend}`, () => {
+    it('writes the row, the embedding, the node and the edges, keyed by application ids', async () => {
+      const { m } = await manager(backend);
+      await m.createTaskWithEmbeddings({ task: { id: 'task2', title: 'Design the schema' } });
+      const result = await m.createTaskWithEmbeddings({
+        task: { id: 'task1', title: 'Write migrations', type: 'analysis' },
+        embedding: {
+          vector: Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)),
+          metadata: { source: 'seed' },
+        },
+        relationships: [{ from_id: 'task1', to_id: 'task2', type: 'depends_on' }],
+      });
+      expect(result.pending).toEqual([]);
+      expect(result.applied.sort()).toEqual(['graph', 'vector']);
+      const [stored] = await m.vector!.get('tasks', ['task1']);
+      expect(stored?.metadata).toMatchObject({ status: 'created', type: 'analysis', source: 'seed' });
+      const edges = await m.graph!.getEdges('task1', { direction: 'out' });
+      expect(edges.map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['task1->task2:DEPENDS_ON']);
+      const deps = await m.operational.query<{ depends_on_id: string }>(
+        'SELECT depends_on_id FROM task_dependencies WHERE task_id = ?',
+        ['task1'],
       );
-    }
-    expect(results.some((r) => r.pending.includes('vector'))).toBe(true);
-    expect(results.some((r) => r.pending.includes('graph'))).toBe(true);
-    expect(results.every((r) => r.errors.every((e) => e.code === 'ORCH_CONNECTION_FAILED'))).toBe(true);
-    expect((await m.health()).outbox.pending).toBeGreaterThan(0);
-    // Deleting one task while its writes are still pending must not leave an orphan later.
-    vectorFault.down();
-    graphFault.down();
-    await m.deleteTask('t3');
-    vectorFault.up();
-    graphFault.up();
-    const report = await m.syncPending({ force: true });
-    expect(report.pending).toBe(0);
-    const ids = await idsEverywhere(m, vectorFault.inner as VectorStore, graphFault.inner as GraphStore);
-    expect(ids.operational).toEqual(['t0', 't1', 't2', 't4', 't5', 't6']);
-    expect(ids.vector).toEqual(ids.operational);
-    expect(ids.vectorCount).toBe(ids.operational.length);
-    expect(ids.graph).toEqual(ids.operational);
-    const edges = await (graphFault.inner as GraphStore).getEdges('t0', { direction: 'in' });
-    expect(edges.map((e) => e.from).sort()).toEqual(['t1', 't2', 't4', 't5', 't6']);
-  });
-
-  it('replays in the background while the manager is open', async () => {
-    const { m, vectorFault } = await manager({ backgroundSync: true, syncIntervalMs: 20 });
-    vectorFault.failNext(1);
-    const r = await m.createTaskWithEmbeddings({ task: { id: 'bg', title: 'background' } });
-    expect(r.pending).toEqual(['vector']);
-    const deadline = Date.now() + 5000;
-    while ((await m.health()).outbox.pending > 0 && Date.now() < deadline)
-      await new Promise((res) => setTimeout(res, 25));
-    expect((await m.health()).outbox.pending).toBe(0);
-    expect((await (vectorFault.inner as VectorStore).get('tasks', ['bg'])).map((x) => x.id)).toEqual(['bg']);
-  });
-
-  it('in strict mode undoes everything and throws when a store is down', async () => {
-    const { m, vectorFault, graphFault } = await manager({ strict: true });
-    await m.createTaskWithEmbeddings({ task: { id: 'keep', title: 'keep me' } });
-    vectorFault.failNext(1);
-    const err = await m
-      .createTaskWithEmbeddings({ task: { id: 'gone', title: 'undo me' } })
-      .catch((e: unknown) => e);
-    expect(isOrchError(err, 'ORCH_CONNECTION_FAILED')).toBe(true);
-    expect((err as { details: { taskId: string } }).details.taskId).toBe('gone');
-    await m.syncPending({ force: true });
-    const ids = await idsEverywhere(m, vectorFault.inner as VectorStore, graphFault.inner as GraphStore);
-    expect(ids).toEqual({ operational: ['keep'], vector: ['keep'], vectorCount: 1, graph: ['keep'] });
-    expect((await m.health()).outbox.pending).toBe(0);
-  });
-
-  it('carries updates to the vector metadata and the graph node', async () => {
-    const { m } = await manager();
-    await m.createTaskWithEmbeddings({
-      task: { id: 'u', title: 'old title' },
-      embedding: { text: 'old title' },
+      expect(deps.map((d) => d.depends_on_id)).toEqual(['task2']);
+      expect((await m.health()).outbox.pending).toBe(0);
     });
-    await m.updateTask('u', { status: 'active', title: 'new title' });
-    const [record] = await m.vector!.get('tasks', ['u']);
-    expect(record?.metadata?.status).toBe('active');
-    expect((await m.graph!.getNode('u'))?.properties).toMatchObject({ title: 'new title', status: 'active' });
-    const hits = await m.searchSimilarTasks('old title', { topK: 1, filter: { status: 'active' } });
-    expect(hits.map((h) => h.task.id)).toEqual(['u']);
-    expect(hits[0]!.task.title).toBe('new title');
+
+    it('rejects relationships to unknown tasks and writes nothing', async () => {
+      const { m } = await manager(backend);
+      const err = await m
+        .createTaskWithEmbeddings({
+          task: { id: 'a', title: 'A' },
+          relationships: [{ to: 'ghost', type: 'depends_on' }],
+        })
+        .catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_NOT_FOUND')).toBe(true);
+      expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
+      expect(await m.vector!.describeCollection('tasks')).toBeNull();
+    });
+
+    it('rejects a NaN embedding before writing anything', async () => {
+      const { m } = await manager(backend);
+      const err = await m
+        .createTaskWithEmbeddings({ task: { title: 'x' }, embedding: { vector: [1, Number.NaN] } })
+        .catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_INVALID_INPUT')).toBe(true);
+      expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
+    });
+
+    it('reports pending stores when one is down, then converges after recovery with nothing duplicated or orphaned', async () => {
+      const { m, vectorFault, graphFault } = await manager(backend);
+      await m.createTaskWithEmbeddings({ task: { id: 't0', title: 'root' } });
+      vectorFault.failNext(4);
+      graphFault.failNext(2);
+      const results = [];
+      for (let i = 1; i <= 6; i++) {
+        results.push(
+          await m.createTaskWithEmbeddings({
+            task: { id: `t${i}`, title: `task ${i}` },
+            relationships: [{ from: `t${i}`, to: 't0', type: 'depends_on' }],
+          }),
+        );
+      }
+      expect(results.some((r) => r.pending.includes('vector'))).toBe(true);
+      expect(results.some((r) => r.pending.includes('graph'))).toBe(true);
+      expect(results.every((r) => r.errors.every((e) => e.code === 'ORCH_CONNECTION_FAILED'))).toBe(true);
+      expect((await m.health()).outbox.pending).toBeGreaterThan(0);
+      // Deleting one task while its writes are still pending must not leave an orphan later.
+      vectorFault.down();
+      graphFault.down();
+      await m.deleteTask('t3');
+      vectorFault.up();
+      graphFault.up();
+      const report = await m.syncPending({ force: true });
+      expect(report.pending).toBe(0);
+      const ids = await idsEverywhere(m, vectorFault.inner as VectorStore, graphFault.inner as GraphStore);
+      expect(ids.operational).toEqual(['t0', 't1', 't2', 't4', 't5', 't6']);
+      expect(ids.vector).toEqual(ids.operational);
+      expect(ids.vectorCount).toBe(ids.operational.length);
+      expect(ids.graph).toEqual(ids.operational);
+      const edges = await (graphFault.inner as GraphStore).getEdges('t0', { direction: 'in' });
+      expect(edges.map((e) => e.from).sort()).toEqual(['t1', 't2', 't4', 't5', 't6']);
+    });
+
+    it('replays in the background while the manager is open', async () => {
+      const { m, vectorFault } = await manager(backend, { backgroundSync: true, syncIntervalMs: 20 });
+      vectorFault.failNext(1);
+      const r = await m.createTaskWithEmbeddings({ task: { id: 'bg', title: 'background' } });
+      expect(r.pending).toEqual(['vector']);
+      const deadline = Date.now() + 5000;
+      while ((await m.health()).outbox.pending > 0 && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 25));
+      expect((await m.health()).outbox.pending).toBe(0);
+      expect((await (vectorFault.inner as VectorStore).get('tasks', ['bg'])).map((x) => x.id)).toEqual([
+        'bg',
+      ]);
+    });
+
+    it('in strict mode undoes everything and throws when a store is down', async () => {
+      const { m, vectorFault, graphFault } = await manager(backend, { strict: true });
+      await m.createTaskWithEmbeddings({ task: { id: 'keep', title: 'keep me' } });
+      vectorFault.failNext(1);
+      const err = await m
+        .createTaskWithEmbeddings({ task: { id: 'gone', title: 'undo me' } })
+        .catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_CONNECTION_FAILED')).toBe(true);
+      expect((err as { details: { taskId: string } }).details.taskId).toBe('gone');
+      await m.syncPending({ force: true });
+      const ids = await idsEverywhere(m, vectorFault.inner as VectorStore, graphFault.inner as GraphStore);
+      expect(ids).toEqual({ operational: ['keep'], vector: ['keep'], vectorCount: 1, graph: ['keep'] });
+      expect((await m.health()).outbox.pending).toBe(0);
+    });
+
+    it('carries updates to the vector metadata and the graph node', async () => {
+      const { m } = await manager(backend);
+      await m.createTaskWithEmbeddings({
+        task: { id: 'u', title: 'old title' },
+        embedding: { text: 'old title' },
+      });
+      await m.updateTask('u', { status: 'active', title: 'new title' });
+      const [record] = await m.vector!.get('tasks', ['u']);
+      expect(record?.metadata?.status).toBe('active');
+      expect((await m.graph!.getNode('u'))?.properties).toMatchObject({
+        title: 'new title',
+        status: 'active',
+      });
+      const hits = await m.searchSimilarTasks('old title', { topK: 1, filter: { status: 'active' } });
+      expect(hits.map((h) => h.task.id)).toEqual(['u']);
+      expect(hits[0]!.task.title).toBe('new title');
+    });
   });
-});
+}

@@ -56,6 +56,15 @@ export async function applyEntry(
   return { applied, failed };
 }
 
+// Collections this process has ensured (same dimension and metric), per store: ensureCollection is
+// a round trip per write otherwise, about as costly as the upsert itself.
+const ensured = new WeakMap<VectorStore, Set<string>>();
+function ensuredCollections(store: VectorStore): Set<string> {
+  let names = ensured.get(store);
+  if (!names) ensured.set(store, (names = new Set()));
+  return names;
+}
+
 async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: SyncStores): Promise<void> {
   const vector = stores.vector;
   if (!vector) return;
@@ -65,18 +74,29 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
   }
   if (entry.operation === 'upsert' && entry.payload.embedding) {
     const { embedding } = entry.payload;
-    await vector.ensureCollection(stores.collection, {
-      dimension: embedding.vector.length,
-      metric: stores.metric,
-    });
-    await vector.upsert(stores.collection, [
-      {
-        id: task.id,
-        vector: embedding.vector,
-        metadata: taskVectorMetadata(task, embedding.metadata),
-        document: embedding.document ?? taskDocument(task),
-      },
-    ]);
+    const record = {
+      id: task.id,
+      vector: embedding.vector,
+      metadata: taskVectorMetadata(task, embedding.metadata),
+      document: embedding.document ?? taskDocument(task),
+    };
+    const ensure = () =>
+      vector.ensureCollection(stores.collection, {
+        dimension: embedding.vector.length,
+        metric: stores.metric,
+      });
+    if (!ensuredCollections(vector).has(stores.collection)) {
+      await ensure();
+      ensuredCollections(vector).add(stores.collection);
+    }
+    try {
+      await vector.upsert(stores.collection, [record]);
+    } catch (err) {
+      // Dropped behind our back since we ensured it: create it again, once.
+      if (!isOrchError(err, 'ORCH_NOT_FOUND')) throw err;
+      await ensure();
+      await vector.upsert(stores.collection, [record]);
+    }
     return;
   }
   // sync: keep the stored vector, refresh what is derived from the row.

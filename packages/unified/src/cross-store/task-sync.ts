@@ -291,8 +291,8 @@ export class TaskSync {
 
   async #checkEndpoints(repo: SqlTaskRepository, edges: readonly EdgeKey[]): Promise<void> {
     const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
-    const missing: string[] = [];
-    for (const id of ids) if (!(await repo.get(id))) missing.push(id);
+    const found = new Set((await repo.getMany(ids)).map((t) => t.id));
+    const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
       throw new OrchError(
         'ORCH_NOT_FOUND',

@@ -272,6 +272,23 @@ export class SqlTaskRepository implements TaskRepository {
     return { ...toTask(row), artifacts, ...deps };
   }
 
+  async getMany(ids: readonly string[]): Promise<Task[]> {
+    if (!Array.isArray(ids)) throw invalidInput('ids', 'an array of task ids', ids);
+    const unique = [...new Set(ids)];
+    for (const id of unique) checkId(id, 'ids[]');
+    const found = new Map<string, Task>();
+    // Chunked to stay far below every engine's bound-parameter limit.
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows = await this.#db.query<TaskRow>(
+        `SELECT ${TASK_COLUMNS} FROM tasks WHERE id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) found.set(row.id, toTask(row));
+    }
+    return unique.flatMap((id) => found.get(id) ?? []);
+  }
+
   async update(id: string, patch: UpdateTaskInput, options: VersionOptions = {}): Promise<Task> {
     checkId(id, 'id');
     const expected = versionOption(options);
@@ -524,7 +541,9 @@ export class SqlTaskRepository implements TaskRepository {
         [taskId, dependsOnId],
       );
       if (existing) return false;
-      const path = await this.#dependencyPath(db, dependsOnId, taskId);
+      const path = (await this.#hasDependent(db, taskId, dependsOnId))
+        ? await this.#dependencyPath(db, dependsOnId, taskId)
+        : undefined;
       if (path) {
         const cycle = [taskId, ...path];
         throw conflict(
@@ -747,6 +766,24 @@ export class SqlTaskRepository implements TaskRepository {
   }
 
   /** A dependency path from `from` to `to` (following "depends on" edges), or undefined. */
+  /**
+   * Whether `dependent` depends on `id`, directly or transitively. Walks `id`'s dependents rather
+   * than `dependent`'s dependencies: a new edge usually starts at a new or leaf task, which has few
+   * or no dependents, while its dependencies can reach most of the graph. One row crosses back.
+   */
+  async #hasDependent(db: Db, id: string, dependent: string): Promise<boolean> {
+    const row = await db.one(
+      `WITH RECURSIVE up(id) AS (
+          SELECT CAST(? AS TEXT)
+          UNION
+          SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
+        )
+        SELECT 1 AS x FROM up WHERE id = ? LIMIT 1`,
+      [id, dependent],
+    );
+    return row !== undefined;
+  }
+
   async #dependencyPath(db: Db, from: string, to: string): Promise<string[] | undefined> {
     const edges = await db.query<{ task_id: string; depends_on_id: string }>(
       `WITH RECURSIVE reach(id) AS (

@@ -120,6 +120,11 @@ export interface TaskRepository {
   /** The task with its artifacts and dependency ids in both directions, or `null`. */
   get(id: string): Promise<TaskWithRelations | null>;
   /**
+   * The rows of the given tasks (without artifacts and dependency ids), in the order asked,
+   * each id once; unknown ids are left out. One query per 500 ids.
+   */
+  getMany(ids: readonly string[]): Promise<Task[]>;
+  /**
    * Partial update: only given fields change, metadata is merged (a key set to `undefined` is
    * removed). Status follows `TASK_TRANSITIONS`. `version` += 1 on every update.
    */

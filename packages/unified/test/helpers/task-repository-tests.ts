@@ -90,6 +90,21 @@ export function taskRepositoryTests(createStore: CreateStore): void {
         expect(await repo().get('missing')).toBeNull();
       });
 
+      it('getMany returns rows in the order asked, each once, without unknown ids', async () => {
+        const tasks = repo();
+        for (const id of ['x', 'y', 'z']) await tasks.create({ id, title: `title ${id}` });
+        const rows = await tasks.getMany(['z', 'ghost', 'x', 'z']);
+        expect(rows.map((t) => [t.id, t.title])).toEqual([
+          ['z', 'title z'],
+          ['x', 'title x'],
+        ]);
+        expect(await tasks.getMany([])).toEqual([]);
+        const many = Array.from({ length: 1201 }, (_, i) => (i % 2 === 0 ? 'y' : `missing-${i}`));
+        expect((await tasks.getMany([...many, 'x'])).map((t) => t.id)).toEqual(['y', 'x']);
+        await expectOrchError(tasks.getMany('x' as unknown as string[]), 'ORCH_INVALID_INPUT');
+        await expectOrchError(tasks.getMany([42 as unknown as string]), 'ORCH_INVALID_INPUT');
+      });
+
       it('joins a transaction handle: rollback undoes, commit keeps', async () => {
         await expect(
           ctx.store.transaction(async (tx) => {
@@ -771,6 +786,26 @@ export function taskRepositoryTests(createStore: CreateStore): void {
         // A diamond is not a cycle.
         expect(await tasks.addDependency('a', 'd')).toBe(true);
         expect(await tasks.addDependency('a', 'c')).toBe(true);
+      });
+
+      it('finds a cycle closed through a branching graph, from either end', async () => {
+        const tasks = repo();
+        // root <- m1..m4 <- leaf: the leaf depends on every middle task, each depends on root.
+        for (const id of ['root', 'm1', 'm2', 'm3', 'm4', 'leaf', 'new'])
+          await tasks.create({ id, title: id });
+        for (const m of ['m1', 'm2', 'm3', 'm4']) {
+          await tasks.addDependency(m, 'root');
+          await tasks.addDependency('leaf', m);
+        }
+        const closing = await expectOrchError(tasks.addDependency('root', 'leaf'), 'ORCH_CONFLICT');
+        expect(closing.details.cycle).toEqual(['root', 'leaf', 'm1', 'root']);
+        const middle = await expectOrchError(tasks.addDependency('m3', 'leaf'), 'ORCH_CONFLICT');
+        expect(middle.details.cycle).toEqual(['m3', 'leaf', 'm3']);
+        // A new task may depend on anything, and anything on it, once.
+        expect(await tasks.addDependency('new', 'leaf')).toBe(true);
+        await expectOrchError(tasks.addDependency('root', 'new'), 'ORCH_CONFLICT');
+        expect(await tasks.addDependency('m2', 'm1')).toBe(true);
+        expect(await countRows(ctx.store, 'task_dependencies')).toBe(10);
       });
     });
 

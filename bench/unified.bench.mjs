@@ -85,7 +85,9 @@ try {
   const rawMs = raw();
   const o = await orch();
   const rate = (ms) => TASKS / (ms / 1000);
-  console.log(`createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two)`);
+  console.log(
+    `createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two)`,
+  );
   console.log('| path | tasks/s | vs raw |\n|---|---:|---:|');
   console.log(
     `| raw better-sqlite3 (3 writes, 1 transaction per task) | ${rate(rawMs).toFixed(0)} | 1.00x |`,

@@ -34,7 +34,9 @@ const results = [];
 const started = performance.now();
 const record = (r) => {
   results.push(r);
-  console.log(`  ${r.name}: raw ${fmt(r.raw)}, orch ${fmt(r.adapter)} (${((performance.now() - started) / 1000).toFixed(0)} s elapsed)`);
+  console.log(
+    `  ${r.name}: raw ${fmt(r.raw)}, orch ${fmt(r.adapter)} (${((performance.now() - started) / 1000).toFixed(0)} s elapsed)`,
+  );
 };
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 

@@ -61,7 +61,10 @@ export async function applyEntry(
 const ensured = new WeakMap<VectorStore, Set<string>>();
 function ensuredCollections(store: VectorStore): Set<string> {
   let names = ensured.get(store);
-  if (!names) ensured.set(store, (names = new Set()));
+  if (!names) {
+    names = new Set();
+    ensured.set(store, names);
+  }
   return names;
 }
 

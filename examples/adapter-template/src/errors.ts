@@ -1,21 +1,21 @@
-import { OrchError } from '@orch/core';
+import { OrchError, type StoreKind } from '@orch/core';
 import { TemplateEngineError } from './client.js';
 
 /** Normalize the engine's errors; keep the original as `cause`. */
-export function mapTemplateError(err: unknown, operation: string): OrchError {
+export function mapTemplateError(err: unknown, operation: string, kind: StoreKind = 'vector'): OrchError {
   if (err instanceof TemplateEngineError && err.status === 503) {
     return new OrchError(
       'ORCH_CONNECTION_FAILED',
       `template ${operation} failed: the engine is unavailable (${err.message}).`,
       {
-        kind: 'vector',
+        kind,
         cause: err,
       },
     );
   }
   const message = err instanceof Error ? err.message : String(err);
   return new OrchError('ORCH_QUERY_FAILED', `template ${operation} failed: ${message}`, {
-    kind: 'vector',
+    kind,
     cause: err,
   });
 }

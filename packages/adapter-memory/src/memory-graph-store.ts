@@ -1,19 +1,15 @@
 import {
-  comparePaths,
   type EdgeKey,
   type GraphCapabilities,
   type GraphEdge,
   type GraphNode,
-  type GraphPath,
   GraphStoreBase,
-  type Neighbor,
   type NormalizedEdge,
   type NormalizedFindNodes,
-  type NormalizedNeighborOptions,
   type NormalizedNode,
-  type NormalizedPathOptions,
   type NormalizedTraversal,
   type Properties,
+  type TraversalStep,
 } from '@orch/core';
 
 interface StoredNode {
@@ -131,80 +127,12 @@ export class MemoryGraphStore extends GraphStoreBase {
     return edges.sort((a, b) => (edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0));
   }
 
-  protected async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
-    const depthOf = new Map<string, number>([[id, 0]]);
-    let frontier = [id];
-    for (let depth = 1; depth <= options.depth && frontier.length > 0; depth++) {
-      const next: string[] = [];
-      for (const current of frontier) {
-        for (const { next: n } of this.#steps(current, options)) {
-          if (depthOf.has(n)) continue;
-          depthOf.set(n, depth);
-          next.push(n);
-        }
-      }
-      frontier = next;
-    }
-    depthOf.delete(id);
-    return [...depthOf.entries()]
-      .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : a > b ? 1 : 0))
-      .map(([nodeId, depth]) => ({ ...this.#node(nodeId, this.#nodes.get(nodeId)!), depth }));
-  }
-
-  protected async doFindPaths(
-    from: string,
-    to: string,
-    options: NormalizedPathOptions,
-  ): Promise<GraphPath[]> {
-    const found: GraphPath[] = [];
-    // Iterative deepening: paths come out shortest first, so a small limit stops the search early.
-    for (let length = 1; length <= options.maxDepth && found.length < options.limit; length++) {
-      const ofLength: GraphPath[] = [];
-      const walk = (nodes: string[], edges: EdgeKey[], visited: Set<string>): void => {
-        const current = nodes[nodes.length - 1]!;
-        if (edges.length === length) {
-          if (current === to) ofLength.push({ nodes: [...nodes], edges: [...edges] });
-          return;
-        }
-        if (current === to) return; // a simple path ends at its target
-        for (const { edge, next } of this.#steps(current, options)) {
-          if (visited.has(next)) continue;
-          visited.add(next);
-          nodes.push(next);
-          edges.push({ from: edge.from, to: edge.to, type: edge.type });
-          walk(nodes, edges, visited);
-          nodes.pop();
-          edges.pop();
-          visited.delete(next);
-        }
-      };
-      walk([from], [], new Set([from]));
-      ofLength.sort(comparePaths);
-      found.push(...ofLength.slice(0, options.limit - found.length));
-    }
-    return found;
-  }
-
-  protected async doShortestPath(
-    from: string,
-    to: string,
-    options: NormalizedPathOptions,
-  ): Promise<GraphPath | null> {
-    const cameFrom = new Map<string, { prev: string; edge: EdgeKey } | null>([[from, null]]);
-    let frontier = [from];
-    for (let depth = 1; depth <= options.maxDepth && frontier.length > 0; depth++) {
-      const next: string[] = [];
-      for (const current of frontier) {
-        for (const { edge, next: n } of this.#steps(current, options)) {
-          if (cameFrom.has(n)) continue;
-          cameFrom.set(n, { prev: current, edge: { from: edge.from, to: edge.to, type: edge.type } });
-          if (n === to) return unwind(cameFrom, to);
-          next.push(n);
-        }
-      }
-      frontier = next;
-    }
-    return null;
+  /** In memory, listing a node's moves is a map lookup: the base class's traversals run on it. */
+  protected override async doSteps(id: string, options: NormalizedTraversal): Promise<TraversalStep[]> {
+    return this.#steps(id, options).map(({ edge, next }) => ({
+      edge: { from: edge.from, to: edge.to, type: edge.type },
+      next,
+    }));
   }
 
   #steps(id: string, options: NormalizedTraversal): Step[] {
@@ -237,16 +165,6 @@ export class MemoryGraphStore extends GraphStoreBase {
   #node(id: string, node: StoredNode): GraphNode {
     return { id, labels: [...node.labels], properties: clone(node.properties) };
   }
-}
-
-function unwind(cameFrom: Map<string, { prev: string; edge: EdgeKey } | null>, to: string): GraphPath {
-  const nodes = [to];
-  const edges: EdgeKey[] = [];
-  for (let step = cameFrom.get(to); step; step = cameFrom.get(step.prev)) {
-    nodes.unshift(step.prev);
-    edges.unshift(step.edge);
-  }
-  return { nodes, edges };
 }
 
 function index(map: Map<string, Set<string>>, id: string): Set<string> {

@@ -48,6 +48,14 @@ export {
 } from './graph/graph-store-base.js';
 export { comparePaths } from './graph/path-order.js';
 export {
+  breadthFirstDepths,
+  breadthFirstShortestPath,
+  type StepSource,
+  simplePaths,
+  stepsFrom,
+  type TraversalStep,
+} from './graph/traversal.js';
+export {
   MAX_NEIGHBOR_DEPTH,
   MAX_NODE_ID_LENGTH,
   MAX_PATH_DEPTH,

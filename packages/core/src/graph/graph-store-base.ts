@@ -18,6 +18,13 @@ import type {
   Properties,
 } from './graph-store.js';
 import {
+  breadthFirstDepths,
+  breadthFirstShortestPath,
+  simplePaths,
+  stepsFrom,
+  type TraversalStep,
+} from './traversal.js';
+import {
   MAX_NEIGHBOR_DEPTH,
   MAX_PATH_DEPTH,
   MAX_PATH_LIMIT,
@@ -81,20 +88,44 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   protected abstract doDeleteNodes(ids: readonly string[]): Promise<number>;
   protected abstract doDeleteEdges(edges: readonly EdgeKey[]): Promise<number>;
   protected abstract doGetEdges(id: string, options: NormalizedTraversal): Promise<GraphEdge[]>;
-  /** Both endpoints exist and differ. */
-  protected abstract doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]>;
-  /** Both endpoints exist and differ; order as documented on {@link GraphStore}. */
-  protected abstract doFindPaths(
+  /**
+   * The moves from a node, for the default traversals below. The default derives them from
+   * {@link doGetEdges}; override it when the engine has a cheaper way to list adjacent edges.
+   */
+  protected async doSteps(id: string, options: NormalizedTraversal): Promise<TraversalStep[]> {
+    return stepsFrom(id, await this.doGetEdges(id, options), options.direction);
+  }
+  /**
+   * The node exists. The default is a breadth-first search over {@link doSteps}, one call per
+   * node reached: right for in-process engines; an engine with server-side traversal (Cypher,
+   * recursive SQL) should override it.
+   */
+  protected async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+    const depths = await breadthFirstDepths(id, options.depth, (n) => this.doSteps(n, options));
+    const nodes = new Map((await this.doGetNodes(depths.map(([n]) => n))).map((node) => [node.id, node]));
+    return depths.flatMap(([n, depth]) => {
+      const node = nodes.get(n);
+      return node ? [{ ...node, depth }] : [];
+    });
+  }
+  /**
+   * Both endpoints exist and differ; order as documented on {@link GraphStore}. The default is an
+   * iterative-deepening search over {@link doSteps}; override it when the engine can do better.
+   */
+  protected doFindPaths(from: string, to: string, options: NormalizedPathOptions): Promise<GraphPath[]> {
+    return simplePaths(from, to, options, (n) => this.doSteps(n, options));
+  }
+  /**
+   * Both endpoints exist and differ. The default is a breadth-first search over {@link doSteps};
+   * override it when the engine can do better.
+   */
+  protected doShortestPath(
     from: string,
     to: string,
     options: NormalizedPathOptions,
-  ): Promise<GraphPath[]>;
-  /** Both endpoints exist and differ. */
-  protected abstract doShortestPath(
-    from: string,
-    to: string,
-    options: NormalizedPathOptions,
-  ): Promise<GraphPath | null>;
+  ): Promise<GraphPath | null> {
+    return breadthFirstShortestPath(from, to, options.maxDepth, (n) => this.doSteps(n, options));
+  }
 
   /** Native query; the default rejects with `ORCH_UNSUPPORTED`. */
   protected doQuery(

@@ -272,7 +272,7 @@ export class SqlGraphStore extends GraphStoreBase {
    *
    * Results are sorted in JavaScript (depth, then id by UTF-16 order) like every other backend.
    */
-  protected async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
+  protected override async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
     const found =
       options.depth <= CTE_MAX_DEPTH
         ? await this.#neighborsByCte(id, options)
@@ -336,7 +336,7 @@ export class SqlGraphStore extends GraphStoreBase {
    * search first gives the length to start from (and ends at once, with no path query at all, when
    * `to` is out of reach).
    */
-  protected async doFindPaths(
+  protected override async doFindPaths(
     from: string,
     to: string,
     options: NormalizedPathOptions,
@@ -360,7 +360,7 @@ export class SqlGraphStore extends GraphStoreBase {
    * (one indexed query for the whole level) until the two searches meet. The first level that
    * meets gives a path with the fewest edges. Each node is expanded at most once per side.
    */
-  protected async doShortestPath(
+  protected override async doShortestPath(
     from: string,
     to: string,
     options: NormalizedPathOptions,

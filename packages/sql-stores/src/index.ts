@@ -5,6 +5,7 @@ export { decodeVector, encodeVector, normF32 } from './vector/encoding.js';
 export { filterToSql, type SqlFragment } from './vector/filter-to-sql.js';
 export { SqlVectorStore, type SqlVectorStoreOptions } from './vector/sql-vector-store.js';
 export {
+  type ApproximateIndexSql,
   type DistanceSql,
   libsqlVectorFunctions,
   type QueryVector,

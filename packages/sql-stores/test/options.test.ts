@@ -6,6 +6,24 @@ import { engines } from './helpers/engines.js';
 const [sqlite] = engines;
 
 describe('store options', () => {
+  it('refuse approximateIndex for an engine without one', async () => {
+    const executor = sqlite!.open();
+    let err: unknown;
+    try {
+      new SqlVectorStore({
+        executor,
+        scheme: 'sqlite',
+        functions: sqliteVecFunctions,
+        approximateIndex: true,
+      });
+    } catch (e) {
+      err = e;
+    }
+    await executor.close();
+    expect(isOrchError(err, 'ORCH_INVALID_CONFIG')).toBe(true);
+    expect((err as Error).message).toContain('sqlite-vec has no approximate index');
+  });
+
   it('accept a function returning the executor, resolved on connect', async () => {
     const executor = sqlite!.open();
     let calls = 0;

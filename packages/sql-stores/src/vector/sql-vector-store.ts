@@ -27,7 +27,7 @@ import {
 import { decodeVector, encodeVector, normF32 } from './encoding.js';
 import { filterToSql, type SqlFragment } from './filter-to-sql.js';
 import { collectionsSchema, recordsSchema, type VectorTables, vectorTables } from './schema.js';
-import type { VectorFunctions } from './vector-functions.js';
+import type { ApproximateIndexSql, VectorFunctions } from './vector-functions.js';
 
 /** Options of {@link SqlVectorStore}. */
 export interface SqlVectorStoreOptions {
@@ -41,6 +41,12 @@ export interface SqlVectorStoreOptions {
   readonly tablePrefix?: string;
   /** Close the executor on `close()`. Defaults to false: an injected executor stays open. */
   readonly ownsExecutor?: boolean;
+  /**
+   * Build the engine's approximate index (libsql: DiskANN) on each collection's table and use it
+   * for unfiltered queries on cosine and l2 collections. Results are then approximate; filtered
+   * queries and inner-product collections stay exact. Default false.
+   */
+  readonly approximateIndex?: boolean;
 }
 
 interface CollectionRow {
@@ -89,6 +95,9 @@ export class SqlVectorStore extends VectorStoreBase {
   readonly #t: VectorTables;
   /** Collection name → numeric id (its records table). Dropped entries are re-read. */
   readonly #ids = new Map<string, number>();
+  readonly #ann: ApproximateIndexSql | undefined;
+  /** Records tables known to have (or lack) the approximate index; table names are never reused. */
+  readonly #annTables = new Map<string, boolean>();
   #executor: SqlExecutor | undefined;
 
   constructor(options: SqlVectorStoreOptions) {
@@ -106,6 +115,14 @@ export class SqlVectorStore extends VectorStoreBase {
     this.#source = options.executor;
     this.#functions = options.functions;
     this.#ownsExecutor = options.ownsExecutor ?? false;
+    if (options.approximateIndex === true && !options.functions.approximateIndex) {
+      throw new OrchError(
+        'ORCH_INVALID_CONFIG',
+        `approximateIndex: ${options.functions.name} has no approximate index; remove the option for exact search.`,
+        { kind: 'vector' },
+      );
+    }
+    this.#ann = options.approximateIndex === true ? options.functions.approximateIndex : undefined;
     this.#t = vectorTables(validateTablePrefix(options.tablePrefix ?? 'orch_vec', 'vector'));
   }
 
@@ -165,9 +182,10 @@ export class SqlVectorStore extends VectorStoreBase {
         );
         // The table follows the stored row: an existing collection of another dimension is
         // reported by the base class, never re-created.
-        await tx.execute(
-          recordsSchema(this.#t.records(stored!.id), this.#functions.columnType(stored!.dimension)),
-        );
+        const table = this.#t.records(stored!.id);
+        await tx.execute(recordsSchema(table, this.#functions.columnType(stored!.dimension)));
+        const index = this.#ann?.create(table, stored!.metric);
+        if (index) await tx.execute(index);
         return stored!;
       }),
     );
@@ -238,17 +256,41 @@ export class SqlVectorStore extends VectorStoreBase {
       norm: normF32(query.vector),
     });
     const where = whereClause(query.filter, 'r.metadata');
-    const rows = await this.#withTable(collection, 'query', (table) =>
-      this.#exec().query<RecordRow>(
+    const rows = await this.#withTable(collection, 'query', async (table) => {
+      if (!query.filter && (await this.#hasApproximateIndex(table))) {
+        const ann = this.#ann as ApproximateIndexSql;
+        return this.#exec().query<RecordRow>(
+          `SELECT r.id, ${distance.sql} AS distance${projection('r', query.include)}
+           FROM ${ann.candidates(table)} AS c JOIN ${table} AS r ON r.rowid = c.id
+           ORDER BY distance, r.id LIMIT ?`,
+          [...distance.params, encodeVector(query.vector), query.topK, query.topK],
+        );
+      }
+      return this.#exec().query<RecordRow>(
         `SELECT k.id, k.distance${projection('o', query.include)}
          FROM (SELECT r.id AS id, ${distance.sql} AS distance FROM ${table} AS r${where.sql}
                ORDER BY distance, r.id LIMIT ?) AS k
          JOIN ${table} AS o ON o.id = k.id
          ORDER BY k.distance, k.id`,
         [...distance.params, ...where.params, query.topK],
-      ),
-    );
+      );
+    });
     return rows.map((r) => ({ ...toRecord(r, query.include), distance: Number(r.distance) }));
+  }
+
+  /** Whether this store asked for the approximate index and the table has it (built by ensureCollection). */
+  async #hasApproximateIndex(table: string): Promise<boolean> {
+    if (!this.#ann) return false;
+    let known = this.#annTables.get(table);
+    if (known === undefined) {
+      const rows = await this.#exec().query(
+        "SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = ?",
+        [this.#ann.name(table)],
+      );
+      known = rows.length > 0;
+      this.#annTables.set(table, known);
+    }
+    return known;
   }
 
   protected async doGet(

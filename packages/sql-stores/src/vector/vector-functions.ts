@@ -40,6 +40,21 @@ export interface VectorFunctions {
    * connect so a missing extension fails early with a clear message.
    */
   readonly probe: { readonly sql: string; readonly params: readonly Uint8Array[]; readonly hint: string };
+  /** The engine's approximate (ANN) index, when it has one; used only when a store asks for it. */
+  readonly approximateIndex?: ApproximateIndexSql;
+}
+
+/** How an engine builds and searches an approximate nearest-neighbour index on a records table. */
+export interface ApproximateIndexSql {
+  /** The index's name for a records table. */
+  name(table: string): string;
+  /** `CREATE INDEX IF NOT EXISTS …` for the metric, or undefined when the index cannot serve it. */
+  create(table: string, metric: VectorMetric): string | undefined;
+  /**
+   * A table-valued expression yielding `id` (the records table's rowid) of about `k` nearest
+   * rows; placeholders: the query blob, then k.
+   */
+  candidates(table: string): string;
 }
 
 const PROBE_VECTOR = new Uint8Array(new Float32Array([1, 0]).buffer);
@@ -96,8 +111,9 @@ export const sqliteVecFunctions: VectorFunctions = {
 
 /**
  * libsql's native vector functions: `F32_BLOB(n)` columns, `vector32()` to read a bound blob,
- * `vector_distance_cos` and `vector_distance_l2` (plain Euclidean). Exact search only: a
- * `libsql_vector_idx` index is not created because building one is far too slow to do implicitly.
+ * `vector_distance_cos` and `vector_distance_l2` (plain Euclidean). Search is exact by default;
+ * its DiskANN index (`libsql_vector_idx`, cosine and l2) is built only for a store created with
+ * `approximateIndex: true`, because building one is slow (minutes for 10k x 384 here).
  *
  * @example
  * new SqlVectorStore({ executor, scheme: 'libsql', functions: libsqlVectorFunctions });
@@ -120,6 +136,14 @@ export const libsqlVectorFunctions: VectorFunctions = {
           query,
         );
     }
+  },
+  approximateIndex: {
+    name: (table) => `${table}_ann`,
+    create: (table, metric) =>
+      metric === 'ip'
+        ? undefined
+        : `CREATE INDEX IF NOT EXISTS ${table}_ann ON ${table} (libsql_vector_idx(vector, 'metric=${metric === 'l2' ? 'l2' : 'cosine'}'))`,
+    candidates: (table) => `vector_top_k('${table}_ann', vector32(?), ?)`,
   },
   probe: {
     sql: 'SELECT vector_distance_l2(vector32(?), vector32(?)) AS d',

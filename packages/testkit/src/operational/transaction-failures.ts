@@ -3,11 +3,55 @@ import type { OperationalStore } from '@orch/core';
 import type { SuiteContext } from '../common/context.js';
 import { settle } from '../helpers/async.js';
 import { expectOrchError } from '../helpers/errors.js';
-import { createTestTable, readIds, readRows } from './sql.js';
+import { uniqueName } from '../helpers/random.js';
+import { createTestTable, placeholders, readIds, readRows } from './sql.js';
 
 /** A statement that fails inside a transaction, and what the transaction and the store do next. */
 export function registerTransactionFailureTests(ctx: SuiteContext<OperationalStore>): void {
   ctx.describe('failed statements inside transactions', () => {
+    ctx.test(
+      'a COMMIT that fails (deferred foreign key) rejects with a typed error, keeps nothing, and leaves the store usable',
+      async (scope) => {
+        const { store } = scope;
+        const parent = uniqueName('tk_parent_');
+        const child = uniqueName('tk_child_');
+        await store.execute(`CREATE TABLE ${parent} (id TEXT PRIMARY KEY)`);
+        await store.execute(
+          `CREATE TABLE ${child} (id TEXT PRIMARY KEY, parent_id TEXT REFERENCES ${parent}(id) DEFERRABLE INITIALLY DEFERRED)`,
+        );
+        scope.defer(async (s) => {
+          await s.execute(`DROP TABLE IF EXISTS ${child}`);
+          await s.execute(`DROP TABLE IF EXISTS ${parent}`);
+        });
+        const p = placeholders(store.dialect);
+        const insertChild = `INSERT INTO ${child} (id, parent_id) VALUES (${p.list(2)})`;
+        let ran = false;
+        await expectOrchError(
+          () =>
+            store.transaction(async (tx) => {
+              // Every statement succeeds: the missing parent is only checked at COMMIT.
+              await tx.execute(insertChild, ['orphan', 'no-such-parent']);
+              ran = true;
+            }),
+          'ORCH_CONSTRAINT_VIOLATION',
+          'transaction whose COMMIT fails a deferred foreign key',
+          'operational',
+        );
+        assert.equal(ran, true, 'the callback ran to the end; the failure came from COMMIT');
+        assert.deepEqual(await store.query(`SELECT id FROM ${child}`), []);
+        // Usable afterwards: the failed transaction is gone, not left open.
+        await store.transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${parent} (id) VALUES (${p.at(1)})`, ['p1']);
+          await tx.execute(insertChild, ['kid', 'p1']);
+        });
+        await store.execute(insertChild, ['kid2', 'p1']);
+        const ids = (await store.query<{ id: string }>(`SELECT id FROM ${child} ORDER BY id`)).map(
+          (r) => r.id,
+        );
+        assert.deepEqual(ids, ['kid', 'kid2']);
+      },
+    );
+
     ctx.test(
       'an uncaught constraint violation rolls the transaction back with ORCH_CONSTRAINT_VIOLATION',
       async (scope) => {

@@ -126,7 +126,10 @@ export class TaskSync {
         type: e.type,
       }));
       await this.#checkEndpoints(repo, resolved);
-      for (const e of resolved) if (e.type === DEPENDS_ON) await repo.addDependency(e.from, e.to);
+      const dependsOn = new Map<string, string[]>();
+      for (const e of resolved)
+        if (e.type === DEPENDS_ON) dependsOn.set(e.from, [...(dependsOn.get(e.from) ?? []), e.to]);
+      for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
       const payload: OutboxPayload = {
         ...(vector
           ? {

@@ -277,9 +277,7 @@ export class SqlTaskRepository implements TaskRepository {
     const unique = [...new Set(ids)];
     for (const id of unique) checkId(id, 'ids[]');
     const found = new Map<string, Task>();
-    // Chunked to stay far below every engine's bound-parameter limit.
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
+    for (const chunk of chunks(unique)) {
       const rows = await this.#db.query<TaskRow>(
         `SELECT ${TASK_COLUMNS} FROM tasks WHERE id IN (${marks(chunk.length)})`,
         chunk,
@@ -524,38 +522,65 @@ export class SqlTaskRepository implements TaskRepository {
   }
 
   async addDependency(taskId: string, dependsOnId: string): Promise<boolean> {
-    checkId(taskId, 'taskId');
     checkId(dependsOnId, 'dependsOnId');
-    if (taskId === dependsOnId) {
-      throw conflict(`Task ${JSON.stringify(taskId)} cannot depend on itself.`, {
-        reason: 'cycle',
-        cycle: [taskId, taskId],
-      });
+    return (await this.addDependencies(taskId, [dependsOnId])).length > 0;
+  }
+
+  async addDependencies(taskId: string, dependsOnIds: readonly string[]): Promise<string[]> {
+    checkId(taskId, 'taskId');
+    if (!Array.isArray(dependsOnIds))
+      throw invalidInput('dependsOnIds', 'an array of task ids', dependsOnIds);
+    const ids = [...new Set(dependsOnIds)];
+    for (const id of ids) {
+      checkId(id, 'dependsOnIds[]');
+      if (id === taskId) {
+        throw conflict(`Task ${JSON.stringify(taskId)} cannot depend on itself.`, {
+          reason: 'cycle',
+          cycle: [taskId, taskId],
+        });
+      }
     }
+    if (ids.length === 0) return [];
     return this.#db.transaction(async (db) => {
       // Serialize edge additions on PostgreSQL so two concurrent additions cannot close a cycle together.
       if (db.dialect === 'postgres') await db.query(`SELECT pg_advisory_xact_lock(${DEPENDENCY_LOCK})`);
-      for (const id of [taskId, dependsOnId]) if (!(await this.#exists(db, id))) throw notFound('Task', id);
-      const existing = await db.one(
-        'SELECT 1 AS x FROM task_dependencies WHERE task_id = ? AND depends_on_id = ?',
-        [taskId, dependsOnId],
-      );
-      if (existing) return false;
-      const path = (await this.#hasDependent(db, taskId, dependsOnId))
-        ? await this.#dependencyPath(db, dependsOnId, taskId)
-        : undefined;
-      if (path) {
-        const cycle = [taskId, ...path];
+      const known = new Set<string>();
+      for (const chunk of chunks([taskId, ...ids])) {
+        const rows = await db.query<{ id: string }>(
+          `SELECT id FROM tasks WHERE id IN (${marks(chunk.length)})`,
+          chunk,
+        );
+        for (const r of rows) known.add(r.id);
+      }
+      for (const id of [taskId, ...ids]) if (!known.has(id)) throw notFound('Task', id);
+      const existing = new Set<string>();
+      for (const chunk of chunks(ids)) {
+        const rows = await db.query<{ id: string }>(
+          `SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${marks(chunk.length)})`,
+          [taskId, ...chunk],
+        );
+        for (const r of rows) existing.add(r.id);
+      }
+      const fresh = ids.filter((id) => !existing.has(id));
+      if (fresh.length === 0) return [];
+      // Every new edge starts at taskId, so a cycle needs one of the new dependencies among
+      // taskId's existing transitive dependents.
+      const closing = await this.#firstDependent(db, taskId, fresh);
+      if (closing !== undefined) {
+        const cycle = [taskId, ...((await this.#dependencyPath(db, closing, taskId)) ?? [closing, taskId])];
         throw conflict(
-          `Adding "${taskId} depends on ${dependsOnId}" would create a cycle: ${cycle.join(' -> ')}. Remove one of those dependencies first.`,
+          `Adding "${taskId} depends on ${closing}" would create a cycle: ${cycle.join(' -> ')}. Remove one of those dependencies first.`,
           { reason: 'cycle', cycle },
         );
       }
-      await db.execute(
-        'INSERT INTO task_dependencies (task_id, depends_on_id, created_at) VALUES (?, ?, ?)',
-        [taskId, dependsOnId, this.#stamp()],
-      );
-      return true;
+      const stamp = this.#stamp();
+      for (const chunk of chunks(fresh, 300)) {
+        await db.execute(
+          `INSERT INTO task_dependencies (task_id, depends_on_id, created_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+          chunk.flatMap((id) => [taskId, id, stamp]),
+        );
+      }
+      return fresh;
     });
   }
 
@@ -767,21 +792,26 @@ export class SqlTaskRepository implements TaskRepository {
 
   /** A dependency path from `from` to `to` (following "depends on" edges), or undefined. */
   /**
-   * Whether `dependent` depends on `id`, directly or transitively. Walks `id`'s dependents rather
-   * than `dependent`'s dependencies: a new edge usually starts at a new or leaf task, which has few
-   * or no dependents, while its dependencies can reach most of the graph. One row crosses back.
+   * The first of `candidates` (in their order) that depends on `id`, directly or transitively.
+   * Walks `id`'s dependents rather than the candidates' dependencies: a new edge usually starts at
+   * a new or leaf task, which has few or no dependents, while dependencies can reach most of the
+   * graph. At most one row per candidate crosses back.
    */
-  async #hasDependent(db: Db, id: string, dependent: string): Promise<boolean> {
-    const row = await db.one(
-      `WITH RECURSIVE up(id) AS (
-          SELECT CAST(? AS TEXT)
-          UNION
-          SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
-        )
-        SELECT 1 AS x FROM up WHERE id = ? LIMIT 1`,
-      [id, dependent],
-    );
-    return row !== undefined;
+  async #firstDependent(db: Db, id: string, candidates: readonly string[]): Promise<string | undefined> {
+    const found = new Set<string>();
+    for (const chunk of chunks(candidates)) {
+      const rows = await db.query<{ id: string }>(
+        `WITH RECURSIVE up(id) AS (
+            SELECT CAST(? AS TEXT)
+            UNION
+            SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
+          )
+          SELECT id FROM up WHERE id IN (${marks(chunk.length)})`,
+        [id, ...chunk],
+      );
+      for (const r of rows) found.add(r.id);
+    }
+    return candidates.find((c) => found.has(c));
   }
 
   async #dependencyPath(db: Db, from: string, to: string): Promise<string[] | undefined> {
@@ -979,4 +1009,11 @@ function buildWhere(
 function backoff(attempt: number): Promise<void> {
   const ms = Math.min(50, 2 ** Math.min(attempt, 6)) * Math.random();
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Id lists in slices that stay far below every engine's bound-parameter limit. */
+function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

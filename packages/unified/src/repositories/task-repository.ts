@@ -165,6 +165,12 @@ export interface TaskRepository {
   deleteArtifact(artifactId: string): Promise<boolean>;
   /** `taskId` depends on `dependsOnId`. Idempotent (`false` when the edge existed); cycles → `ORCH_CONFLICT`. */
   addDependency(taskId: string, dependsOnId: string): Promise<boolean>;
+  /**
+   * `taskId` depends on each of `dependsOnIds`, all or nothing, with the checks of
+   * {@link addDependency} (unknown ids → `ORCH_NOT_FOUND`, cycles → `ORCH_CONFLICT`). Returns the
+   * ids whose edge is new, in the order given.
+   */
+  addDependencies(taskId: string, dependsOnIds: readonly string[]): Promise<string[]>;
   /** `false` when there was no such edge. */
   removeDependency(taskId: string, dependsOnId: string): Promise<boolean>;
   dependencies(taskId: string): Promise<TaskDependencyIds>;

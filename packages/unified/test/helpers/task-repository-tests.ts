@@ -788,6 +788,26 @@ export function taskRepositoryTests(createStore: CreateStore): void {
         expect(await tasks.addDependency('a', 'c')).toBe(true);
       });
 
+      it('addDependencies adds several edges at once, all or nothing', async () => {
+        const tasks = repo();
+        for (const id of ['t', 'a', 'b', 'c', 'up']) await tasks.create({ id, title: id });
+        await tasks.addDependency('t', 'a');
+        expect(await tasks.addDependencies('t', ['c', 'a', 'b', 'c'])).toEqual(['c', 'b']);
+        expect((await tasks.dependencies('t')).dependsOn).toEqual(['a', 'b', 'c']);
+        expect(await tasks.addDependencies('t', [])).toEqual([]);
+        // One unknown id: nothing of the call is written.
+        await tasks.addDependency('up', 't');
+        const missing = await expectOrchError(tasks.addDependencies('up', ['a', 'ghost']), 'ORCH_NOT_FOUND');
+        expect(missing.message).toContain('ghost');
+        // One edge closing a cycle: the others are not written either.
+        const cycle = await expectOrchError(tasks.addDependencies('a', ['b', 'up']), 'ORCH_CONFLICT');
+        expect(cycle.details.cycle).toEqual(['a', 'up', 't', 'a']);
+        await expectOrchError(tasks.addDependencies('a', ['b', 'a']), 'ORCH_CONFLICT');
+        expect((await tasks.dependencies('a')).dependsOn).toEqual([]);
+        expect((await tasks.dependencies('up')).dependsOn).toEqual(['t']);
+        await expectOrchError(tasks.addDependencies('a', 'b' as unknown as string[]), 'ORCH_INVALID_INPUT');
+      });
+
       it('finds a cycle closed through a branching graph, from either end', async () => {
         const tasks = repo();
         // root <- m1..m4 <- leaf: the leaf depends on every middle task, each depends on root.

@@ -22,16 +22,16 @@ function blocks(file: string, lang: string): string[] {
  * Run a block as an ES module from this package (so the workspace packages resolve), in a fresh
  * working directory of its own (examples create files such as tasks.db).
  */
-function run(name: string, code: string, env: Record<string, string> = {}) {
+function run(name: string, code: string, env: Record<string, string> = {}, nodeArgs: readonly string[] = []) {
   const file = join(here, `.readme-${name}.mjs`);
   const cwd = mkdtempSync(join(temp, `${name}-`));
   writeFileSync(file, code);
   try {
-    return spawnSync(process.execPath, [file], {
+    return spawnSync(process.execPath, [...nodeArgs, file], {
       cwd,
       encoding: 'utf8',
       env: { ...process.env, ...env },
-      timeout: 60_000,
+      timeout: 120_000,
     });
   } finally {
     rmSync(file, { force: true });
@@ -47,6 +47,8 @@ interface Example {
   /** Text the example's output must contain (what its comments promise). */
   readonly prints: readonly string[];
   readonly env?: () => Record<string, string>;
+  /** Node options, e.g. `--test` for a block that is a node:test file. */
+  readonly nodeArgs?: readonly string[];
 }
 
 const examples: Example[] = [
@@ -88,6 +90,8 @@ const examples: Example[] = [
     prints: ['task1 []', 'healthy', "title: 'Write the migrations'"],
   },
   { file: 'examples/adapter-template/README.md', lang: 'js', index: 0, prints: ["id: 'a'", 'distance: 0'] },
+  // The testkit's promise that its suites run under node:test as well as vitest.
+  { file: 'packages/testkit/README.md', lang: 'js', index: 0, nodeArgs: ['--test'], prints: ['# fail 0'] },
 ];
 
 describe('README examples run as written', () => {
@@ -96,10 +100,15 @@ describe('README examples run as written', () => {
       const code = blocks(example.file, example.lang)[example.index];
       expect(code, `no ${example.lang} block ${example.index + 1} in ${example.file}`).toBeDefined();
       const name = example.file.replace(/[^a-z0-9]+/gi, '-');
-      const out = run(name, `${example.prelude ?? ''}${code}`, example.env?.() ?? {});
+      const out = run(name, `${example.prelude ?? ''}${code}`, example.env?.() ?? {}, example.nodeArgs);
       expect(out.stderr).toBe('');
       expect(out.status).toBe(0);
       for (const text of example.prints) expect(out.stdout).toContain(text);
-    });
+      if (example.nodeArgs?.includes('--test')) {
+        // The conformance suites really ran: every suite's tests passing, not an empty file.
+        const passed = Number(/^# pass (\d+)$/m.exec(out.stdout)?.[1] ?? 0);
+        expect(passed).toBeGreaterThan(150);
+      }
+    }, 150_000);
   }
 });

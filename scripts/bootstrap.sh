@@ -10,6 +10,20 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$pinned" ]; th
   npm install --global --no-audit --no-fund "pnpm@$pinned" >&2
 fi
 
+# better-sqlite3 (and node-gyp) need a C++ toolchain and python3 when they build from source: on a
+# fresh Debian machine without them, install them (only what is missing; needs root and apt).
+missing=()
+for tool in make g++ python3; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing build tools (missing: ${missing[*]})" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential python3 >&2
+  else
+    echo "bootstrap: ${missing[*]} not found; better-sqlite3 may fail to build (install build-essential and python3)" >&2
+  fi
+fi
+
 # better-sqlite3 compiles from source when no prebuilt binary can be downloaded, and node-gyp then
 # needs Node's headers: use the ones installed beside Node instead of downloading them.
 if [ -z "${npm_config_nodedir:-}" ]; then

@@ -300,16 +300,8 @@ export class WorkerEngine implements Engine {
    * Each chunk is its own message, all posted at once: the worker executes chunk 1 while this
    * thread still encodes chunk 2. Only the last chunk is answered, for all of them.
    */
-  async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
-    const last = chunks.length - 1;
-    for (let i = 0; i < last; i++)
-      this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunks[i]!.chunk, chunks[i]!.transfer);
-    return (await this.#writer.call(
-      OP_EXECUTE_MANY_FLAT,
-      sql,
-      chunks[last]!.chunk,
-      chunks[last]!.transfer,
-    )) as RawExecuteResult;
+  executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
+    return this.#sendChunks(sql, chunks, OP_EXECUTE_MANY_FLAT);
   }
 
   /**
@@ -317,13 +309,22 @@ export class WorkerEngine implements Engine {
    * after which the worker commits (or rolls back) before answering. Only for callers that own the
    * writer's order (no transaction of theirs is open and nothing else is queued).
    */
-  async executeManyAtomic(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
+  executeManyAtomic(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
     this.#writer.post(OP_BEGIN, 'BEGIN IMMEDIATE', []);
+    return this.#sendChunks(sql, chunks, OP_EXECUTE_MANY_COMMIT);
+  }
+
+  /** Post every chunk but the last unanswered; the last goes as `lastOp`, whose reply covers them all. */
+  async #sendChunks(
+    sql: string,
+    chunks: readonly EncodedChunk[],
+    lastOp: typeof OP_EXECUTE_MANY_FLAT | typeof OP_EXECUTE_MANY_COMMIT,
+  ): Promise<RawExecuteResult> {
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++)
       this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunks[i]!.chunk, chunks[i]!.transfer);
     return (await this.#writer.call(
-      OP_EXECUTE_MANY_COMMIT,
+      lastOp,
       sql,
       chunks[last]!.chunk,
       chunks[last]!.transfer,

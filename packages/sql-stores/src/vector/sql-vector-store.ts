@@ -257,8 +257,8 @@ export class SqlVectorStore extends VectorStoreBase {
     });
     const where = whereClause(query.filter, 'r.metadata');
     const rows = await this.#withTable(collection, 'query', async (table) => {
-      if (!query.filter && (await this.#hasApproximateIndex(table))) {
-        const ann = this.#ann as ApproximateIndexSql;
+      const ann = query.filter ? undefined : await this.#approximateIndexOf(table);
+      if (ann) {
         return this.#exec().query<RecordRow>(
           `SELECT r.id, ${distance.sql} AS distance${projection('r', query.include)}
            FROM ${ann.candidates(table)} AS c JOIN ${table} AS r ON r.rowid = c.id
@@ -278,19 +278,19 @@ export class SqlVectorStore extends VectorStoreBase {
     return rows.map((r) => ({ ...toRecord(r, query.include), distance: Number(r.distance) }));
   }
 
-  /** Whether this store asked for the approximate index and the table has it (built by ensureCollection). */
-  async #hasApproximateIndex(table: string): Promise<boolean> {
-    if (!this.#ann) return false;
-    let known = this.#annTables.get(table);
-    if (known === undefined) {
+  /** The approximate index to search `table` with: when this store asked for one and ensureCollection built it. */
+  async #approximateIndexOf(table: string): Promise<ApproximateIndexSql | undefined> {
+    if (!this.#ann) return undefined;
+    let built = this.#annTables.get(table);
+    if (built === undefined) {
       const rows = await this.#exec().query(
         "SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = ?",
         [this.#ann.name(table)],
       );
-      known = rows.length > 0;
-      this.#annTables.set(table, known);
+      built = rows.length > 0;
+      this.#annTables.set(table, built);
     }
-    return known;
+    return built ? this.#ann : undefined;
   }
 
   protected async doGet(

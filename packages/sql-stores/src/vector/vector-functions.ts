@@ -109,6 +109,8 @@ export const sqliteVecFunctions: VectorFunctions = {
   },
 };
 
+const libsqlIndexName = (table: string) => `${table}_ann`;
+
 /**
  * libsql's native vector functions: `F32_BLOB(n)` columns, `vector32()` to read a bound blob,
  * `vector_distance_cos` and `vector_distance_l2` (plain Euclidean). Search is exact by default;
@@ -138,12 +140,12 @@ export const libsqlVectorFunctions: VectorFunctions = {
     }
   },
   approximateIndex: {
-    name: (table) => `${table}_ann`,
+    name: libsqlIndexName,
     create: (table, metric) =>
       metric === 'ip'
         ? undefined
-        : `CREATE INDEX IF NOT EXISTS ${table}_ann ON ${table} (libsql_vector_idx(vector, 'metric=${metric === 'l2' ? 'l2' : 'cosine'}'))`,
-    candidates: (table) => `vector_top_k('${table}_ann', vector32(?), ?)`,
+        : `CREATE INDEX IF NOT EXISTS ${libsqlIndexName(table)} ON ${table} (libsql_vector_idx(vector, 'metric=${metric === 'l2' ? 'l2' : 'cosine'}'))`,
+    candidates: (table) => `vector_top_k('${libsqlIndexName(table)}', vector32(?), ?)`,
   },
   probe: {
     sql: 'SELECT vector_distance_l2(vector32(?), vector32(?)) AS d',

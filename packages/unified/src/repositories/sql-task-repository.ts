@@ -544,23 +544,19 @@ export class SqlTaskRepository implements TaskRepository {
     return this.#db.transaction(async (db) => {
       // Serialize edge additions on PostgreSQL so two concurrent additions cannot close a cycle together.
       if (db.dialect === 'postgres') await db.query(`SELECT pg_advisory_xact_lock(${DEPENDENCY_LOCK})`);
-      const known = new Set<string>();
-      for (const chunk of chunks([taskId, ...ids])) {
-        const rows = await db.query<{ id: string }>(
-          `SELECT id FROM tasks WHERE id IN (${marks(chunk.length)})`,
-          chunk,
-        );
-        for (const r of rows) known.add(r.id);
-      }
+      const known = await idsWhereIn(
+        db,
+        [taskId, ...ids],
+        (list) => `SELECT id FROM tasks WHERE id IN (${list})`,
+      );
       for (const id of [taskId, ...ids]) if (!known.has(id)) throw notFound('Task', id);
-      const existing = new Set<string>();
-      for (const chunk of chunks(ids)) {
-        const rows = await db.query<{ id: string }>(
-          `SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${marks(chunk.length)})`,
-          [taskId, ...chunk],
-        );
-        for (const r of rows) existing.add(r.id);
-      }
+      const existing = await idsWhereIn(
+        db,
+        ids,
+        (list) =>
+          `SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${list})`,
+        [taskId],
+      );
       const fresh = ids.filter((id) => !existing.has(id));
       if (fresh.length === 0) return [];
       // Every new edge starts at taskId, so a cycle needs one of the new dependencies among
@@ -790,7 +786,6 @@ export class SqlTaskRepository implements TaskRepository {
     }
   }
 
-  /** A dependency path from `from` to `to` (following "depends on" edges), or undefined. */
   /**
    * The first of `candidates` (in their order) that depends on `id`, directly or transitively.
    * Walks `id`'s dependents rather than the candidates' dependencies: a new edge usually starts at
@@ -798,22 +793,21 @@ export class SqlTaskRepository implements TaskRepository {
    * graph. At most one row per candidate crosses back.
    */
   async #firstDependent(db: Db, id: string, candidates: readonly string[]): Promise<string | undefined> {
-    const found = new Set<string>();
-    for (const chunk of chunks(candidates)) {
-      const rows = await db.query<{ id: string }>(
-        `WITH RECURSIVE up(id) AS (
-            SELECT CAST(? AS TEXT)
-            UNION
-            SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
-          )
-          SELECT id FROM up WHERE id IN (${marks(chunk.length)})`,
-        [id, ...chunk],
-      );
-      for (const r of rows) found.add(r.id);
-    }
+    const found = await idsWhereIn(
+      db,
+      candidates,
+      (list) => `WITH RECURSIVE up(id) AS (
+          SELECT CAST(? AS TEXT)
+          UNION
+          SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
+        )
+        SELECT id FROM up WHERE id IN (${list})`,
+      [id],
+    );
     return candidates.find((c) => found.has(c));
   }
 
+  /** A dependency path from `from` to `to` (following "depends on" edges), or undefined. */
   async #dependencyPath(db: Db, from: string, to: string): Promise<string[] | undefined> {
     const edges = await db.query<{ task_id: string; depends_on_id: string }>(
       `WITH RECURSIVE reach(id) AS (
@@ -1009,6 +1003,24 @@ function buildWhere(
 function backoff(attempt: number): Promise<void> {
   const ms = Math.min(50, 2 ** Math.min(attempt, 6)) * Math.random();
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The `id` column of `sql` run over `ids` in chunks: `sql` gets the chunk's placeholder list, and
+ * the parameters are `before` followed by the chunk.
+ */
+async function idsWhereIn(
+  db: Db,
+  ids: readonly string[],
+  sql: (placeholders: string) => string,
+  before: readonly SqlValue[] = [],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of chunks(ids)) {
+    const rows = await db.query<{ id: string }>(sql(marks(chunk.length)), [...before, ...chunk]);
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
 }
 
 /** Id lists in slices that stay far below every engine's bound-parameter limit. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Filter, isOrchError, matchesFilter, normalizeFilter } from '../src/index.js';
+import { matchesFilter, normalizeFilter } from '../src/adapter-kit.js';
+import { type Filter, isOrchError } from '../src/index.js';
 
 const matches = (filter: Filter, meta: Record<string, string | number | boolean>) =>
   matchesFilter(normalizeFilter(filter), meta);

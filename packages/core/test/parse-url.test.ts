@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOrchError, parseStoreUrl } from '../src/index.js';
+import { parseStoreUrl } from '../src/adapter-kit.js';
+import { isOrchError } from '../src/index.js';
 
 describe('parseStoreUrl', () => {
   it.each([

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdapterBase,
-  createAdapter,
-  isOrchError,
   KNOWN_ADAPTER_PACKAGES,
-  listSchemes,
-  OrchError,
   registerAdapter,
   unregisterAdapter,
-  type VectorStore,
-} from '../src/index.js';
+} from '../src/adapter-kit.js';
+import { createAdapter, isOrchError, listSchemes, OrchError, type VectorStore } from '../src/index.js';
 
 class FakeVectorForRegistry extends AdapterBase {
   readonly kind = 'vector' as const;
@@ -174,7 +170,7 @@ describe('OrchError', () => {
 
 describe('redaction', () => {
   it('hides passwords with unencoded special characters and scrubs details', async () => {
-    const { parseStoreUrl, redact } = await import('../src/index.js');
+    const { parseStoreUrl, redact } = await import('../src/adapter-kit.js');
     expect(redact('postgres://orch:Tk123abc#Pw!@db.example/x')).not.toContain('Tk123abc');
     let message = '';
     try {

@@ -5,7 +5,7 @@ import {
   simplePaths,
   stepsFrom,
   type TraversalStep,
-} from '../src/index.js';
+} from '../src/adapter-kit.js';
 
 const edge = (from: string, to: string, type = 'T') => ({ from, to, type, properties: {} });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { workerExecArgv } from '../src/index.js';
+import { workerExecArgv } from '../src/adapter-kit.js';
 
 describe('workerExecArgv', () => {
   it('drops entry-point-only flags and keeps the rest', () => {

@@ -1,6 +1,7 @@
 import { isOrchError, OrchError } from '../errors/orch-error.js';
 import { redact, redactDeep } from '../errors/secrets.js';
 import type { StoreKind } from '../kinds.js';
+import { traceOperation } from '../tracing/store-tracing.js';
 import type { Adapter } from './adapter.js';
 import type { HealthReport } from './health.js';
 
@@ -29,9 +30,11 @@ export abstract class AdapterBase implements Adapter {
   connect(): Promise<void> {
     if (this.#closing) return Promise.reject(this.closedError());
     if (!this.#connecting) {
-      this.#connecting = this.doConnect().catch((err: unknown) => {
+      this.#connecting = traceOperation({ kind: this.kind, scheme: this.scheme, operation: 'connect' }, () =>
+        this.doConnect(),
+      ).catch((err: unknown) => {
         this.#connecting = undefined; // let a later call retry once the engine is back
-        throw this.normalizeConnectError(err);
+        throw this.#normalizeConnectError(err);
       });
     }
     return this.#connecting;
@@ -47,7 +50,9 @@ export abstract class AdapterBase implements Adapter {
         } catch {
           return; // never connected: nothing to release
         }
-        await this.doClose();
+        await traceOperation({ kind: this.kind, scheme: this.scheme, operation: 'close' }, () =>
+          this.doClose(),
+        );
       })();
     }
     return this.#closing;
@@ -95,7 +100,7 @@ export abstract class AdapterBase implements Adapter {
     );
   }
 
-  private normalizeConnectError(err: unknown): OrchError {
+  #normalizeConnectError(err: unknown): OrchError {
     if (isOrchError(err)) return err;
     const message = err instanceof Error ? err.message : String(err);
     return new OrchError(

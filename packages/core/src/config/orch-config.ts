@@ -1,4 +1,5 @@
 import type { StoreKind } from '../kinds.js';
+import type { AdapterRegistration } from '../registry/registry.js';
 
 /**
  * How to reach one store. Extra keys are adapter options and are passed through untouched
@@ -22,6 +23,6 @@ export interface StoreConfig {
 /** The seed's configuration shape, validated. */
 export interface OrchConfig {
   readonly databases: Partial<Record<StoreKind, StoreConfig>>;
-  /** Packages to import so they register their schemes (third-party adapters). */
-  readonly adapters: readonly string[];
+  /** Adapter packages to import (they register their schemes), or registration objects to register. */
+  readonly adapters: readonly (string | AdapterRegistration)[];
 }

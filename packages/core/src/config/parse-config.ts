@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OrchError } from '../errors/orch-error.js';
 import { redact, registerSecret } from '../errors/secrets.js';
 import { STORE_KINDS, type StoreKind } from '../kinds.js';
+import type { AdapterRegistration } from '../registry/registry.js';
 import type { OrchConfig, StoreConfig } from './orch-config.js';
 
 /** Environment variables that override each store's URL. */
@@ -35,7 +36,22 @@ const configSchema = z
         graph: storeSchema.optional(),
       })
       .strict(),
-    adapters: z.array(z.string().min(1)).default([]),
+    adapters: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.custom<AdapterRegistration>(
+            (v) =>
+              typeof v === 'object' &&
+              v !== null &&
+              typeof (v as AdapterRegistration).name === 'string' &&
+              Array.isArray((v as AdapterRegistration).schemes) &&
+              typeof (v as AdapterRegistration).create === 'function',
+            'must be a package name or a registration object { name, schemes, kind, create }',
+          ),
+        ]),
+      )
+      .default([]),
   })
   .strict();
 

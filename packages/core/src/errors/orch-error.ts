@@ -12,7 +12,12 @@ export interface OrchErrorOptions {
   readonly retriable?: boolean | undefined;
   /** The original driver error; kept so nothing is lost when debugging. Its message is scrubbed too. */
   readonly cause?: unknown;
-  /** Structured, credential-free facts about the failure (the field that was wrong, ids, counts). */
+  /**
+   * Structured, credential-free facts about the failure (the field that was wrong, ids, counts).
+   * Driver errors carry `driverCode` (the engine's own code); constraint violations carry
+   * `constraint` (`unique`, `not_null`, `foreign_key`, `check`, `other`) and `fields` where the
+   * engine names them. Copied, scrubbed and frozen at construction.
+   */
   readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -40,9 +45,27 @@ export class OrchError extends Error {
     this.code = code;
     this.kind = options.kind;
     this.retriable = options.retriable ?? RETRIABLE_BY_DEFAULT.has(code);
-    this.details = options.details ? redactDeep({ ...options.details }) : {};
+    this.details = Object.freeze(options.details ? redactDeep({ ...options.details }) : {});
     Object.defineProperty(this, ORCH_ERROR_BRAND, { value: true });
     if (this.stack) this.stack = redact(this.stack);
+  }
+
+  /**
+   * A copy of this error with more details (the original is never changed, so its details stay
+   * scrubbed and frozen).
+   *
+   * @example
+   * throw err.withDetails({ written: 1000 });
+   */
+  withDetails(details: Readonly<Record<string, unknown>>): OrchError {
+    const copy = new OrchError(this.code, this.message, {
+      kind: this.kind,
+      retriable: this.retriable,
+      cause: this.cause,
+      details: { ...this.details, ...details },
+    });
+    if (this.stack) copy.stack = this.stack;
+    return copy;
   }
 
   /** JSON form for logs and MCP responses: no stack, no cause, no credentials. */

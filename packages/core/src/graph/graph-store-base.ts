@@ -1,5 +1,7 @@
 import { AdapterBase } from '../adapter/adapter-base.js';
+import type { DriverErrorContext } from '../adapter/driver-error-context.js';
 import { isOrchError, OrchError } from '../errors/orch-error.js';
+import { traceOperation } from '../tracing/store-tracing.js';
 import type {
   Direction,
   EdgeKey,
@@ -139,10 +141,13 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     );
   }
 
-  /** Turn a driver error into an OrchError. Override to map engine-specific failures. */
-  protected mapDriverError(err: unknown, operation: string): OrchError {
+  /**
+   * Turn a driver error into an OrchError (put the engine's code in `details.driverCode`).
+   * Override to map engine-specific failures; the same signature on every base.
+   */
+  protected mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
     const message = err instanceof Error ? err.message : String(err);
-    return new OrchError('ORCH_QUERY_FAILED', `Graph ${operation} failed: ${message}`, {
+    return new OrchError('ORCH_QUERY_FAILED', `Graph ${context.operation} failed: ${message}`, {
       kind: 'graph',
       cause: err,
     });
@@ -159,49 +164,49 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   }
 
   async upsertNodes(nodes: readonly GraphNodeInput[]): Promise<void> {
-    const normalized = this.list(nodes, 'upsertNodes').map((node, i): NormalizedNode => {
+    const normalized = this.#list(nodes, 'upsertNodes').map((node, i): NormalizedNode => {
       const where = `upsertNodes node ${i}`;
       if (typeof node !== 'object' || node === null)
         throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
       const id = validateNodeId(node.id, where);
-      const labels = node.labels === undefined ? [] : this.labels(node.labels, where);
+      const labels = node.labels === undefined ? [] : this.#labels(node.labels, where);
       return { id, labels, properties: validateProperties(node.properties, `${where} (id "${id}")`) };
     });
-    this.unique(
+    this.#unique(
       normalized.map((n) => n.id),
       'upsertNodes',
       'node id',
     );
     if (normalized.length === 0) return;
-    await this.run('upsertNodes', () => this.doUpsertNodes(normalized));
+    await this.#run('upsertNodes', () => this.doUpsertNodes(normalized), normalized.length);
   }
 
   async upsertEdges(edges: readonly GraphEdgeInput[]): Promise<void> {
-    const normalized = this.list(edges, 'upsertEdges').map((edge, i): NormalizedEdge => {
-      const key = this.edgeKey(edge, `upsertEdges edge ${i}`);
+    const normalized = this.#list(edges, 'upsertEdges').map((edge, i): NormalizedEdge => {
+      const key = this.#edgeKey(edge, `upsertEdges edge ${i}`);
       return { ...key, properties: validateProperties(edge.properties, `upsertEdges edge ${i}`) };
     });
-    this.unique(
+    this.#unique(
       normalized.map((e) => `${e.from}\u0000${e.to}\u0000${e.type}`),
       'upsertEdges',
       'edge (from, to, type)',
     );
     if (normalized.length === 0) return;
-    await this.run('upsertEdges', () => this.doUpsertEdges(normalized));
+    await this.#run('upsertEdges', () => this.doUpsertEdges(normalized), normalized.length);
   }
 
   async getNode(id: string): Promise<GraphNode | null> {
     const nodeId = validateNodeId(id, 'getNode');
-    const [node] = await this.run('getNode', () => this.doGetNodes([nodeId]));
+    const [node] = await this.#run('getNode', () => this.doGetNodes([nodeId]));
     return node ?? null;
   }
 
   async getNodes(ids: readonly string[]): Promise<GraphNode[]> {
     const unique = [
-      ...new Set(this.list(ids, 'getNodes').map((id, i) => validateNodeId(id, `getNodes id ${i}`))),
+      ...new Set(this.#list(ids, 'getNodes').map((id, i) => validateNodeId(id, `getNodes id ${i}`))),
     ];
     if (unique.length === 0) return [];
-    const found = await this.run('getNodes', () => this.doGetNodes(unique));
+    const found = await this.#run('getNodes', () => this.doGetNodes(unique));
     const byId = new Map(found.map((n) => [n.id, n]));
     return unique.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
@@ -226,19 +231,19 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       limit: validateIntInRange(options.limit, 'limit', 1, MAX_PATH_LIMIT, 1000),
       after: options.after === undefined ? undefined : validateNodeId(options.after, 'findNodes after'),
     };
-    return this.run('findNodes', () => this.doFindNodes(normalized));
+    return this.#run('findNodes', () => this.doFindNodes(normalized));
   }
 
   async deleteNodes(ids: readonly string[]): Promise<number> {
     const unique = [
-      ...new Set(this.list(ids, 'deleteNodes').map((id, i) => validateNodeId(id, `deleteNodes id ${i}`))),
+      ...new Set(this.#list(ids, 'deleteNodes').map((id, i) => validateNodeId(id, `deleteNodes id ${i}`))),
     ];
     if (unique.length === 0) return 0;
-    return this.run('deleteNodes', () => this.doDeleteNodes(unique));
+    return this.#run('deleteNodes', () => this.doDeleteNodes(unique), unique.length);
   }
 
   async deleteEdges(edges: readonly EdgeKey[]): Promise<number> {
-    const keys = this.list(edges, 'deleteEdges').map((e, i) => this.edgeKey(e, `deleteEdges edge ${i}`));
+    const keys = this.#list(edges, 'deleteEdges').map((e, i) => this.#edgeKey(e, `deleteEdges edge ${i}`));
     const seen = new Set<string>();
     const unique = keys.filter((k) => {
       const s = `${k.from}\u0000${k.to}\u0000${k.type}`;
@@ -247,7 +252,7 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       return true;
     });
     if (unique.length === 0) return 0;
-    return this.run('deleteEdges', () => this.doDeleteEdges(unique));
+    return this.#run('deleteEdges', () => this.doDeleteEdges(unique), unique.length);
   }
 
   async getEdges(id: string, options: EdgeQuery = {}): Promise<GraphEdge[]> {
@@ -256,7 +261,7 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       direction: validateDirection(options.direction, 'both'),
       types: validateTypes(options.types),
     };
-    return this.run('getEdges', () => this.doGetEdges(nodeId, traversal));
+    return this.#run('getEdges', () => this.doGetEdges(nodeId, traversal));
   }
 
   async neighbors(id: string, options: NeighborOptions = {}): Promise<Neighbor[]> {
@@ -266,16 +271,16 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       types: validateTypes(options.types),
       depth: validateIntInRange(options.depth, 'depth', 1, MAX_NEIGHBOR_DEPTH, 1),
     };
-    await this.requireNodes([nodeId], 'neighbors');
-    return this.run('neighbors', () => this.doNeighbors(nodeId, normalized));
+    await this.#requireNodes([nodeId], 'neighbors');
+    return this.#run('neighbors', () => this.doNeighbors(nodeId, normalized));
   }
 
   async findPaths(from: string, to: string, options: PathOptions = {}): Promise<GraphPath[]> {
     const [a, b] = [validateNodeId(from, 'findPaths from'), validateNodeId(to, 'findPaths to')];
-    const normalized = this.pathOptions(options, 5, true);
-    await this.requireNodes([a, b], 'findPaths');
+    const normalized = this.#pathOptions(options, 5, true);
+    await this.#requireNodes([a, b], 'findPaths');
     if (a === b) return [{ nodes: [a], edges: [] }];
-    return this.run('findPaths', () => this.doFindPaths(a, b, normalized));
+    return this.#run('findPaths', () => this.doFindPaths(a, b, normalized));
   }
 
   async shortestPath(
@@ -284,10 +289,10 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     options: Omit<PathOptions, 'limit'> = {},
   ): Promise<GraphPath | null> {
     const [a, b] = [validateNodeId(from, 'shortestPath from'), validateNodeId(to, 'shortestPath to')];
-    const normalized = this.pathOptions(options, MAX_PATH_DEPTH, false);
-    await this.requireNodes([a, b], 'shortestPath');
+    const normalized = this.#pathOptions(options, MAX_PATH_DEPTH, false);
+    await this.#requireNodes([a, b], 'shortestPath');
     if (a === b) return { nodes: [a], edges: [] };
-    return this.run('shortestPath', () => this.doShortestPath(a, b, normalized));
+    return this.#run('shortestPath', () => this.doShortestPath(a, b, normalized));
   }
 
   async query<T = Record<string, unknown>>(
@@ -297,10 +302,10 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     if (typeof statement !== 'string' || statement.trim() === '') {
       throw new OrchError('ORCH_INVALID_INPUT', 'query expects a non-empty statement.', { kind: 'graph' });
     }
-    return (await this.run('query', () => this.doQuery(statement, params))) as T[];
+    return (await this.#run('query', () => this.doQuery(statement, params))) as T[];
   }
 
-  private pathOptions(options: PathOptions, defaultDepth: number, withLimit: boolean): NormalizedPathOptions {
+  #pathOptions(options: PathOptions, defaultDepth: number, withLimit: boolean): NormalizedPathOptions {
     return {
       direction: validateDirection(options.direction, 'out'),
       types: validateTypes(options.types),
@@ -309,9 +314,9 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     };
   }
 
-  private async requireNodes(ids: readonly string[], operation: string): Promise<void> {
+  async #requireNodes(ids: readonly string[], operation: string): Promise<void> {
     const unique = [...new Set(ids)];
-    const found = await this.run(operation, () => this.doGetNodes(unique));
+    const found = await this.#call(operation, () => this.doGetNodes(unique));
     const present = new Set(found.map((n) => n.id));
     const missing = unique.filter((id) => !present.has(id));
     if (missing.length > 0) {
@@ -326,7 +331,7 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     }
   }
 
-  private edgeKey(edge: unknown, where: string): EdgeKey {
+  #edgeKey(edge: unknown, where: string): EdgeKey {
     if (typeof edge !== 'object' || edge === null)
       throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
     const e = edge as Record<string, unknown>;
@@ -337,19 +342,19 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     };
   }
 
-  private labels(labels: unknown, where: string): string[] {
+  #labels(labels: unknown, where: string): string[] {
     if (!Array.isArray(labels))
       throw new OrchError('ORCH_INVALID_INPUT', `${where}: labels must be an array.`, { kind: 'graph' });
     return [...new Set(labels.map((l) => validateIdentifier(l, 'label')))].sort();
   }
 
-  private list<T>(items: readonly T[], operation: string): readonly T[] {
+  #list<T>(items: readonly T[], operation: string): readonly T[] {
     if (!Array.isArray(items))
       throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array.`, { kind: 'graph' });
     return items;
   }
 
-  private unique(keys: readonly string[], operation: string, what: string): void {
+  #unique(keys: readonly string[], operation: string, what: string): void {
     const seen = new Set<string>();
     for (const key of keys) {
       if (seen.has(key)) {
@@ -363,13 +368,31 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     }
   }
 
-  private async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  /** Call a hook: connected first, published on the tracing channel, driver errors mapped. */
+  #run<T>(operation: string, fn: () => Promise<T>, inputCount?: number): Promise<T> {
+    const event = { kind: this.kind, scheme: this.scheme, operation };
+    return traceOperation(
+      inputCount === undefined ? event : { ...event, inputCount },
+      () => this.#call(operation, fn),
+      resultCount,
+    );
+  }
+
+  async #call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     await this.ready();
     try {
       return await fn();
     } catch (err) {
       if (isOrchError(err)) throw err;
-      throw this.mapDriverError(err, operation);
+      throw this.mapDriverError(err, { operation });
     }
   }
+}
+
+/** Nodes, rows or paths returned, or nodes and edges removed. */
+function resultCount(result: unknown): number | undefined {
+  if (Array.isArray(result)) return result.length;
+  if (typeof result === 'number') return result;
+  if (result === null) return 0;
+  return typeof result === 'object' ? 1 : undefined;
 }

@@ -1,4 +1,5 @@
 import { OrchError } from '../errors/orch-error.js';
+import { validateText } from '../util/well-formed.js';
 import type { Direction, Properties } from './graph-store.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -37,7 +38,7 @@ export function validateNodeId(id: unknown, where: string): string {
       `${where}: node id must be a non-empty string of at most ${MAX_NODE_ID_LENGTH} characters without control characters, got ${JSON.stringify(id)}.`,
     );
   }
-  return id;
+  return validateText(id, `${where}: node id`, 'graph');
 }
 
 function hasControlCharacter(s: string): boolean {
@@ -53,6 +54,13 @@ export function validateProperties(properties: unknown, where: string): Properti
   for (const [key, value] of Object.entries(properties)) {
     if (key.length === 0 || key.length > 256)
       throw invalid(`${where}: property names must have 1 to 256 characters.`);
+    validateText(key, `${where}: property name`, 'graph');
+    if (typeof value === 'string') validateText(value, `${where}: property "${key}"`, 'graph');
+    else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) {
+        if (typeof item === 'string') validateText(item, `${where}: property "${key}"[${i}]`, 'graph');
+      }
+    }
     if (!isPropertyValue(value)) {
       throw invalid(
         `${where}: property "${key}" must be a string, finite number, boolean or an array of one of those (got ${value === null ? 'null' : typeof value}); omit the key to leave it unset.`,

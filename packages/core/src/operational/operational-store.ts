@@ -1,7 +1,5 @@
 import type { Adapter } from '../adapter/adapter.js';
-
-/** SQL dialects known to orch. The placeholder style follows the dialect: `?` for sqlite, `$1` for postgres. */
-export type SqlDialect = 'sqlite' | 'postgres';
+import type { SqlDialect } from '../dialect/sql-dialect.js';
 
 /**
  * A value that can be bound to a placeholder. `boolean` is bound as 1/0 on SQLite; `Date` as an
@@ -33,6 +31,17 @@ export interface TransactionOptions {
    * PostgreSQL `READ ONLY`). Ignored for nested transactions, which are savepoints.
    */
   readonly readOnly?: boolean;
+  /**
+   * The isolation level of an outer transaction on engines that offer several (PostgreSQL).
+   * SQLite transactions are always serializable, so it changes nothing there.
+   */
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /**
+   * Run the whole callback again, up to this many times, when it fails with a retriable error
+   * (a busy database, a serialization failure, a deadlock), waiting with backoff in between.
+   * Default 0. Only for callbacks that are safe to repeat: no side effects outside the store.
+   */
+  readonly retries?: number;
 }
 
 /**
@@ -40,6 +49,7 @@ export interface TransactionOptions {
  * placeholders; values are never interpolated into SQL text.
  */
 export interface SqlExecutor {
+  /** How to write SQL for this engine: placeholders, locks, upserts, JSON access … */
   readonly dialect: SqlDialect;
   /** Run a statement that returns rows. */
   query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
@@ -52,8 +62,10 @@ export interface SqlExecutor {
   /**
    * Run `fn` in a transaction. It commits when `fn` resolves and rolls back when it throws (the
    * error is rethrown unchanged). Calling `transaction` on the `tx` handle opens a savepoint that
-   * rolls back alone. Work on the store started elsewhere waits until the transaction ends and never
-   * sees its uncommitted rows; calls on the store made from inside the callback (its async context)
+   * rolls back alone. Work on the store started elsewhere never sees its uncommitted
+   * rows: it waits until the transaction ends or, for plain reads on engines with separate read
+   * connections (SQLite in WAL mode with reader threads, a pool), runs at once against the last
+   * committed state; calls on the store made from inside the callback (its async context)
    * join the transaction instead of waiting for it, so they cannot deadlock. Using `tx` after the
    * transaction ended rejects with `ORCH_CLOSED`.
    *

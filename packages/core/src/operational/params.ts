@@ -1,4 +1,5 @@
 import { OrchError } from '../errors/orch-error.js';
+import { validateText } from '../util/well-formed.js';
 import type { SqlValue } from './operational-store.js';
 
 /** Check SQL text and positional parameters before they reach a driver. */
@@ -47,6 +48,11 @@ export function validateParams(params: unknown, where: string): SqlValue[] {
         { kind: 'operational', details: { index: i } },
       );
     }
+  }
+  for (let i = 0; i < params.length; i++) {
+    const v: unknown = params[i];
+    if (typeof v === 'string' && !v.isWellFormed())
+      validateText(v, `${where}: parameter ${i + 1}`, 'operational');
   }
   return params as SqlValue[];
 }

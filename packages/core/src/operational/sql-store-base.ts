@@ -1,13 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AdapterBase } from '../adapter/adapter-base.js';
+import type { DriverErrorContext } from '../adapter/driver-error-context.js';
+import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { isOrchError, OrchError } from '../errors/orch-error.js';
+import { traceOperation } from '../tracing/store-tracing.js';
+import { backoffDelay } from '../util/backoff.js';
 import { Mutex } from '../util/mutex.js';
 import type {
   ExecuteResult,
   OperationalCapabilities,
   OperationalStore,
   Row,
-  SqlDialect,
   SqlValue,
   Statement,
   Transaction,
@@ -15,128 +18,282 @@ import type {
 } from './operational-store.js';
 import { validateParams, validateSql } from './params.js';
 
-/** One level of work on the connection: the store itself, a transaction, or a savepoint inside one. */
-class Scope {
+/** One level of work: the store itself, a transaction, or a savepoint inside one. */
+class Scope<C> {
   readonly mutex = new Mutex();
   active = true;
   constructor(
     readonly depth: number,
-    readonly owner: SqlStoreBase,
-    readonly parent: Scope | undefined,
+    readonly owner: object,
+    readonly parent: Scope<C> | undefined,
+    /** The connection pinned for the transaction; undefined at the root and on single-connection engines. */
+    readonly connection: C | undefined,
+    /** False at the root of a pooled store: autocommit statements there run side by side. */
+    readonly serial: boolean,
   ) {}
 
-  /** True when `this` is `ancestor` or nested inside it. */
-  within(ancestor: Scope): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s === ancestor) return true;
+  within(ancestor: Scope<C>): boolean {
+    for (let s: Scope<C> | undefined = this; s; s = s.parent) if (s === ancestor) return true;
     return false;
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial ? this.mutex.run(fn) : fn();
   }
 }
 
+const MAX_TRANSACTION_RETRIES = 10;
+
 /**
- * The transaction machinery for stores that own one connection (SQLite, libsql, sql.js, a
- * dedicated PostgreSQL client): a FIFO lock so work on the store waits while a transaction
- * runs, savepoints for nesting, rollback on throw, and a usable store after a failed COMMIT.
+ * The transaction machinery of every SQL store: ordering, nesting with savepoints, rollback on
+ * throw, a usable store after a failed COMMIT, retries of retriable failures when the caller asks,
+ * tracing, and input validation. Adapters fill in the `driver*` hooks and never see SQL they did
+ * not get from the caller or from a hook's default.
+ *
+ * Two shapes of engine fit:
+ * - **one connection** (SQLite, sql.js, a dedicated client): leave `acquireConnection` undefined.
+ *   Work on the store waits in one FIFO while a transaction runs; the hooks get `undefined` as
+ *   the connection. A plain read outside any transaction may skip the queue through
+ *   {@link SqlStoreBase.driverConcurrentQuery} where the engine has connections that never see
+ *   uncommitted writes (WAL readers).
+ * - **a pool** (PostgreSQL): implement `acquireConnection` / `releaseConnection`. Statements
+ *   outside a transaction run side by side on any pooled connection (`undefined` is passed);
+ *   each transaction pins the connection it acquired for its whole life, savepoints included,
+ *   and releases it after COMMIT or ROLLBACK.
  *
  * Work started from inside a transaction callback on the store itself (not on `tx`) joins that
  * transaction instead of waiting for it: the async context tells, so it can never deadlock.
- * Adapters implement the `driver*` hooks; they are only ever called one at a time.
+ *
+ * @example
+ * class MyStore extends SqlStoreBase {
+ *   readonly scheme = 'mine';
+ *   readonly dialect = sqliteDialect;
+ *   readonly capabilities = { returning: true, multiProcess: false };
+ *   protected async doConnect() {}
+ *   protected async doHealth() { return {}; }
+ *   protected async driverQuery(sql, params) { return engine.all(sql, params); }
+ *   protected async driverExecute(sql, params) { return engine.run(sql, params); }
+ *   protected async driverClose() { engine.close(); }
+ *   protected mapDriverError(err, context) { return new OrchError('ORCH_QUERY_FAILED', String(err), { cause: err }); }
+ * }
  */
-export abstract class SqlStoreBase extends AdapterBase implements OperationalStore {
+export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase implements OperationalStore {
   readonly kind = 'operational' as const;
   abstract readonly dialect: SqlDialect;
   abstract readonly capabilities: OperationalCapabilities;
-  readonly #root = new Scope(0, this, undefined);
-  readonly #context = new AsyncLocalStorage<Scope>();
+  #root: Scope<Connection> | undefined;
+  readonly #context = new AsyncLocalStorage<Scope<Connection>>();
+  /** Statements queued or running on the root scope outside any transaction; reads keep their order behind them. */
+  #pendingAtRoot = 0;
 
-  protected abstract driverQuery(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
-  protected abstract driverExecute(sql: string, params: readonly SqlValue[]): Promise<ExecuteResult>;
-  /** Release the connection; called once nothing is running. */
+  /** Run a statement that returns rows, on `connection` (undefined: the store's own, or any pooled one). */
+  protected abstract driverQuery(
+    sql: string,
+    params: readonly SqlValue[],
+    connection: Connection | undefined,
+  ): Promise<Row[]>;
+  /** Run a statement that changes data. */
+  protected abstract driverExecute(
+    sql: string,
+    params: readonly SqlValue[],
+    connection: Connection | undefined,
+  ): Promise<ExecuteResult>;
+  /** Release every connection; called once nothing is running. */
   protected abstract driverClose(): Promise<void>;
-  /** Map a driver error to an OrchError (constraint, busy, syntax …). The SQL is for the message. */
-  protected abstract mapDriverError(err: unknown, sql: string): OrchError;
+  /**
+   * Map a driver error to an OrchError: constraint kind, busy, auth, the engine's code in
+   * `details.driverCode`. The same signature on the vector and graph bases.
+   */
+  protected abstract mapDriverError(err: unknown, context: DriverErrorContext): OrchError;
 
-  /** Override for a faster path (one prepared statement, one round trip). Runs inside a transaction. */
+  /** Pooled engines: hand out a connection for one transaction (see the class doc). */
+  protected acquireConnection?(): Promise<Connection>;
+  /** Pooled engines: give the connection back; `broken` when ROLLBACK failed and it must be discarded. */
+  protected releaseConnection?(connection: Connection, broken: boolean): Promise<void> | void;
+
+  /**
+   * Answer a plain read outside any transaction without waiting for the queue, on a connection
+   * that never sees a running transaction's uncommitted writes. Resolve `undefined` to run it in
+   * order on the main connection instead (the statement writes, or needs that connection's state).
+   * Single-connection engines only; the default takes no shortcut.
+   */
+  protected driverConcurrentQuery(_sql: string, _params: readonly SqlValue[]): Promise<Row[] | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** One statement per parameter set, inside a transaction the base opened. Override for one round trip. */
   protected async driverExecuteMany(
     sql: string,
     paramSets: readonly (readonly SqlValue[])[],
+    connection: Connection | undefined,
   ): Promise<ExecuteResult> {
     let changes = 0;
     let lastInsertId: ExecuteResult['lastInsertId'];
     for (const params of paramSets) {
-      const r = await this.driverExecute(sql, params);
+      const r = await this.driverExecute(sql, params, connection);
       changes += r.changes;
       if (r.lastInsertId !== undefined) lastInsertId = r.lastInsertId;
     }
     return lastInsertId === undefined ? { changes } : { changes, lastInsertId };
   }
 
-  /** Override for a faster path. Runs inside a transaction. */
-  protected async driverBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+  /** Statements in order, inside a transaction the base opened. Override for one round trip. */
+  protected async driverBatch(
+    statements: readonly Statement[],
+    connection: Connection | undefined,
+  ): Promise<ExecuteResult[]> {
     const results: ExecuteResult[] = [];
-    for (const s of statements) results.push(await this.driverExecute(s.sql, s.params ?? []));
+    for (const s of statements) results.push(await this.driverExecute(s.sql, s.params ?? [], connection));
     return results;
   }
 
-  /** The statement that opens an outer transaction. */
-  protected beginStatement(options: TransactionOptions): string {
-    if (this.dialect === 'sqlite') return options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE';
-    return options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN';
+  /** Open an outer transaction. Default: the dialect's BEGIN statement. */
+  protected async driverBegin(
+    options: TransactionOptions,
+    connection: Connection | undefined,
+  ): Promise<void> {
+    await this.driverExecute(this.dialect.begin(options), [], connection);
+  }
+
+  /** Commit the outer transaction. A rejection leaves it open: the base then rolls back. */
+  protected async driverCommit(connection: Connection | undefined): Promise<void> {
+    await this.driverExecute('COMMIT', [], connection);
+  }
+
+  /** Roll the outer transaction back. */
+  protected async driverRollback(connection: Connection | undefined): Promise<void> {
+    await this.driverExecute('ROLLBACK', [], connection);
+  }
+
+  /** Open a savepoint; `name` is generated by the base and is a plain identifier. */
+  protected async driverSavepoint(name: string, connection: Connection | undefined): Promise<void> {
+    await this.driverExecute(`SAVEPOINT ${name}`, [], connection);
+  }
+
+  /** Keep a savepoint's work as part of the enclosing transaction. */
+  protected async driverReleaseSavepoint(name: string, connection: Connection | undefined): Promise<void> {
+    await this.driverExecute(`RELEASE SAVEPOINT ${name}`, [], connection);
+  }
+
+  /** Undo a savepoint's work and close it. */
+  protected async driverRollbackToSavepoint(name: string, connection: Connection | undefined): Promise<void> {
+    await this.driverExecute(`ROLLBACK TO SAVEPOINT ${name}`, [], connection);
+    await this.driverExecute(`RELEASE SAVEPOINT ${name}`, [], connection);
   }
 
   protected override async doClose(): Promise<void> {
-    await this.#root.mutex.run(() => this.driverClose());
+    await this.#rootScope().mutex.run(() => this.driverClose());
   }
 
   query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    return this.queryIn(this.scope(), sql, params);
+    return this.#trace('query', undefined, () => this.#query<T>(this.#current(), sql, params), rowCount);
   }
 
   execute(sql: string, params?: readonly SqlValue[]): Promise<ExecuteResult> {
-    return this.executeIn(this.scope(), sql, params);
+    return this.#trace('execute', undefined, () => this.#execute(this.#current(), sql, params), changeCount);
   }
 
   executeMany(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<ExecuteResult> {
-    return this.executeManyIn(this.scope(), sql, paramSets);
+    return this.#trace(
+      'executeMany',
+      Array.isArray(paramSets) ? paramSets.length : undefined,
+      () => this.#executeMany(this.#current(), sql, paramSets),
+      changeCount,
+    );
   }
 
   batch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
-    return this.batchIn(this.scope(), statements);
+    return this.#trace(
+      'batch',
+      Array.isArray(statements) ? statements.length : undefined,
+      () => this.#batch(this.#current(), statements),
+      (r) => r.length,
+    );
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.transactionIn(this.scope(), fn, options);
+    return this.#trace('transaction', undefined, () => this.#transaction(this.#current(), fn, options));
+  }
+
+  #trace<T>(
+    operation: string,
+    inputCount: number | undefined,
+    fn: () => Promise<T>,
+    countResult?: (result: T) => number | undefined,
+  ): Promise<T> {
+    const event = { kind: this.kind, scheme: this.scheme, operation };
+    return traceOperation(inputCount === undefined ? event : { ...event, inputCount }, fn, countResult);
+  }
+
+  #rootScope(): Scope<Connection> {
+    this.#root ??= new Scope<Connection>(0, this, undefined, undefined, !this.#pooled());
+    return this.#root;
+  }
+
+  #pooled(): boolean {
+    return typeof this.acquireConnection === 'function';
   }
 
   /** The innermost transaction of this store the caller runs in, or the store itself. */
-  private scope(): Scope {
+  #current(): Scope<Connection> {
     const current = this.#context.getStore();
-    return current && current.owner === this && current.active ? current : this.#root;
+    return current && current.owner === this && current.active ? current : this.#rootScope();
   }
 
-  private async queryIn<T>(scope: Scope, sql: string, params: readonly SqlValue[] | undefined): Promise<T[]> {
+  async #query<T>(
+    scope: Scope<Connection>,
+    sql: string,
+    params: readonly SqlValue[] | undefined,
+  ): Promise<T[]> {
     validateSql(sql, 'query');
     const values = validateParams(params, 'query');
-    return scope.mutex.run(async () => {
-      await this.enter(scope);
-      return (await this.driver(sql, () => this.driverQuery(sql, values))) as T[];
+    if (scope.depth === 0 && !this.#pooled() && this.#pendingAtRoot === 0) {
+      await this.ready();
+      const fast = await this.#driver({ operation: 'query', sql }, () =>
+        this.driverConcurrentQuery(sql, values),
+      );
+      if (fast !== undefined) return fast as T[];
+    }
+    return this.#inOrder(scope, async () => {
+      await this.#enter(scope);
+      return (await this.#driver({ operation: 'query', sql }, () =>
+        this.driverQuery(sql, values, scope.connection),
+      )) as T[];
     });
   }
 
-  private async executeIn(
-    scope: Scope,
+  /** Run on the scope's queue; at the root, later plain reads wait for it instead of overtaking it. */
+  #inOrder<T>(scope: Scope<Connection>, fn: () => Promise<T>): Promise<T> {
+    return this.#counted(scope, () => scope.run(fn));
+  }
+
+  async #counted<T>(scope: Scope<Connection>, fn: () => Promise<T>): Promise<T> {
+    if (scope.depth > 0) return fn();
+    this.#pendingAtRoot++;
+    try {
+      return await fn();
+    } finally {
+      this.#pendingAtRoot--;
+    }
+  }
+
+  async #execute(
+    scope: Scope<Connection>,
     sql: string,
     params: readonly SqlValue[] | undefined,
   ): Promise<ExecuteResult> {
     validateSql(sql, 'execute');
     const values = validateParams(params, 'execute');
-    return scope.mutex.run(async () => {
-      await this.enter(scope);
-      return this.driver(sql, () => this.driverExecute(sql, values));
+    return this.#inOrder(scope, async () => {
+      await this.#enter(scope);
+      return this.#driver({ operation: 'execute', sql }, () =>
+        this.driverExecute(sql, values, scope.connection),
+      );
     });
   }
 
-  private async executeManyIn(
-    scope: Scope,
+  async #executeMany(
+    scope: Scope<Connection>,
     sql: string,
     paramSets: readonly (readonly SqlValue[])[],
   ): Promise<ExecuteResult> {
@@ -145,15 +302,26 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
       throw new OrchError(
         'ORCH_INVALID_INPUT',
         'executeMany: paramSets must be an array of parameter arrays.',
-        { kind: 'operational' },
+        {
+          kind: 'operational',
+        },
       );
     }
     const sets = paramSets.map((p, i) => validateParams(p, `executeMany set ${i}`));
     if (sets.length === 0) return { changes: 0 };
-    return this.transactionIn(scope, () => this.driver(sql, () => this.driverExecuteMany(sql, sets)), {});
+    return this.#counted(scope, () =>
+      this.#transaction(
+        scope,
+        (tx) =>
+          this.#driver({ operation: 'executeMany', sql }, () =>
+            this.driverExecuteMany(sql, sets, this.#scopeOf(tx).connection),
+          ),
+        {},
+      ),
+    );
   }
 
-  private async batchIn(scope: Scope, statements: readonly Statement[]): Promise<ExecuteResult[]> {
+  async #batch(scope: Scope<Connection>, statements: readonly Statement[]): Promise<ExecuteResult[]> {
     if (!Array.isArray(statements)) {
       throw new OrchError('ORCH_INVALID_INPUT', 'batch: expected an array of { sql, params }.', {
         kind: 'operational',
@@ -170,75 +338,138 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
       };
     });
     if (checked.length === 0) return [];
-    return this.transactionIn(scope, () => this.driver(checked[0]!.sql, () => this.driverBatch(checked)), {});
+    return this.#counted(scope, () =>
+      this.#transaction(
+        scope,
+        (tx) =>
+          this.#driver({ operation: 'batch', sql: checked[0]!.sql }, () =>
+            this.driverBatch(checked, this.#scopeOf(tx).connection),
+          ),
+        {},
+      ),
+    );
   }
 
-  private async transactionIn<T>(
-    parent: Scope,
+  async #transaction<T>(
+    parent: Scope<Connection>,
     fn: (tx: Transaction) => Promise<T>,
     options: TransactionOptions,
   ): Promise<T> {
     if (typeof fn !== 'function')
       throw new OrchError('ORCH_INVALID_INPUT', 'transaction expects a callback.', { kind: 'operational' });
-    return parent.mutex.run(async () => {
-      await this.enter(parent);
-      const child = new Scope(parent.depth + 1, this, parent);
-      const savepoint = `orch_sp_${child.depth}`;
-      const begin = parent.depth === 0 ? this.beginStatement(options) : `SAVEPOINT ${savepoint}`;
-      await this.driver(begin, () => this.driverExecute(begin, []));
-      let result: T;
+    const retries = validateRetries(options.retries);
+    if (parent.depth > 0 || retries === 0) return this.#transactionOnce(parent, fn, options);
+    for (let attempt = 0; ; attempt++) {
       try {
-        result = await this.#context.run(child, () => fn(this.handle(child)));
-        await child.mutex.idle(); // statements the callback started without awaiting still belong here
+        return await this.#transactionOnce(parent, fn, options);
       } catch (err) {
-        child.active = false;
-        await child.mutex.idle();
-        await this.rollback(parent, savepoint);
-        throw err;
+        if (!isOrchError(err) || !err.retriable || attempt >= retries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
       }
-      child.active = false;
-      const commit = parent.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`;
-      try {
-        await this.driver(commit, () => this.driverExecute(commit, []));
-      } catch (err) {
-        // A failed COMMIT (busy, deferred constraint) leaves the transaction open: close it so the store stays usable.
-        await this.rollback(parent, savepoint);
-        throw err;
-      }
-      return result;
-    });
-  }
-
-  private async rollback(parent: Scope, savepoint: string): Promise<void> {
-    try {
-      if (parent.depth === 0) await this.driverExecute('ROLLBACK', []);
-      else {
-        await this.driverExecute(`ROLLBACK TO SAVEPOINT ${savepoint}`, []);
-        await this.driverExecute(`RELEASE SAVEPOINT ${savepoint}`, []);
-      }
-    } catch {
-      // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); nothing left to undo.
     }
   }
 
-  private handle(scope: Scope): Transaction {
-    return {
+  async #transactionOnce<T>(
+    parent: Scope<Connection>,
+    fn: (tx: Transaction) => Promise<T>,
+    options: TransactionOptions,
+  ): Promise<T> {
+    return parent.run(async () => {
+      await this.#enter(parent);
+      const outer = parent.depth === 0;
+      const connection = outer && this.#pooled() ? await this.#acquire() : parent.connection;
+      const child = new Scope<Connection>(parent.depth + 1, this, parent, connection, true);
+      const savepoint = `orch_sp_${child.depth}`;
+      let broken = false;
+      try {
+        await this.#driver({ operation: outer ? 'begin' : 'savepoint' }, () =>
+          outer ? this.driverBegin(options, connection) : this.driverSavepoint(savepoint, connection),
+        );
+        let result: T;
+        try {
+          result = await this.#context.run(child, () => fn(this.#handle(child)));
+          await child.mutex.idle(); // statements the callback started without awaiting still belong here
+        } catch (err) {
+          child.active = false;
+          await child.mutex.idle();
+          broken = !(await this.#undo(outer, savepoint, connection));
+          throw err;
+        }
+        child.active = false;
+        try {
+          await this.#driver({ operation: outer ? 'commit' : 'release' }, () =>
+            outer ? this.driverCommit(connection) : this.driverReleaseSavepoint(savepoint, connection),
+          );
+        } catch (err) {
+          // A failed COMMIT (busy, deferred constraint) leaves the transaction open: close it so the store stays usable.
+          broken = !(await this.#undo(outer, savepoint, connection));
+          throw err;
+        }
+        return result;
+      } finally {
+        if (outer && connection !== undefined && this.releaseConnection) {
+          await this.releaseConnection(connection, broken);
+        }
+      }
+    });
+  }
+
+  async #acquire(): Promise<Connection> {
+    return this.#driver({ operation: 'acquireConnection' }, () => this.acquireConnection!());
+  }
+
+  /** Roll back; false when even that failed (a pooled connection must then be discarded). */
+  async #undo(outer: boolean, savepoint: string, connection: Connection | undefined): Promise<boolean> {
+    try {
+      if (outer) await this.driverRollback(connection);
+      else await this.driverRollbackToSavepoint(savepoint, connection);
+      return true;
+    } catch {
+      // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); nothing left to undo.
+      return false;
+    }
+  }
+
+  readonly #scopes = new WeakMap<Transaction, Scope<Connection>>();
+
+  #scopeOf(tx: Transaction): Scope<Connection> {
+    return this.#scopes.get(tx)!;
+  }
+
+  #handle(scope: Scope<Connection>): Transaction {
+    const tx: Transaction = {
       dialect: this.dialect,
       depth: scope.depth,
-      query: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        this.queryIn<T>(this.live(scope), sql, params),
-      execute: async (sql, params) => this.executeIn(this.live(scope), sql, params),
-      executeMany: async (sql, sets) => this.executeManyIn(this.live(scope), sql, sets),
-      batch: async (statements) => this.batchIn(this.live(scope), statements),
-      transaction: async (fn, options) => this.transactionIn(this.live(scope), fn, options ?? {}),
+      query: <T = Row>(sql: string, params?: readonly SqlValue[]) =>
+        this.#trace('query', undefined, () => this.#query<T>(this.#live(scope), sql, params), rowCount),
+      execute: (sql, params) =>
+        this.#trace('execute', undefined, () => this.#execute(this.#live(scope), sql, params), changeCount),
+      executeMany: (sql, sets) =>
+        this.#trace(
+          'executeMany',
+          Array.isArray(sets) ? sets.length : undefined,
+          () => this.#executeMany(this.#live(scope), sql, sets),
+          changeCount,
+        ),
+      batch: (statements) =>
+        this.#trace(
+          'batch',
+          Array.isArray(statements) ? statements.length : undefined,
+          () => this.#batch(this.#live(scope), statements),
+          (r) => r.length,
+        ),
+      transaction: (fn, options) =>
+        this.#trace('transaction', undefined, () => this.#transaction(this.#live(scope), fn, options ?? {})),
     };
+    this.#scopes.set(tx, scope);
+    return tx;
   }
 
   /**
    * The scope a `tx` call runs in: the handle's own, or, when called from inside a savepoint
    * opened on it, that savepoint (waiting for it would deadlock).
    */
-  private live(scope: Scope): Scope {
+  #live(scope: Scope<Connection>): Scope<Connection> {
     const current = this.#context.getStore();
     if (scope.active && current && current !== scope && current.active && current.within(scope))
       return current;
@@ -246,25 +477,48 @@ export abstract class SqlStoreBase extends AdapterBase implements OperationalSto
       throw new OrchError(
         'ORCH_CLOSED',
         'This transaction has already ended; run the statement on the store or inside a new transaction.',
-        {
-          kind: 'operational',
-        },
+        { kind: 'operational' },
       );
     }
     return scope;
   }
 
-  private async enter(scope: Scope): Promise<void> {
+  async #enter(scope: Scope<Connection>): Promise<void> {
     if (scope.depth === 0) await this.ready();
-    else if (!scope.active) this.live(scope);
+    else if (!scope.active) this.#live(scope);
   }
 
-  private async driver<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  async #driver<T>(context: DriverErrorContext, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (isOrchError(err)) throw err;
-      throw this.mapDriverError(err, sql);
+      throw this.mapDriverError(err, context);
     }
   }
+}
+
+function rowCount(rows: readonly unknown[]): number {
+  return rows.length;
+}
+
+function changeCount(result: ExecuteResult): number {
+  return result.changes;
+}
+
+function validateRetries(retries: unknown): number {
+  if (retries === undefined) return 0;
+  if (
+    typeof retries !== 'number' ||
+    !Number.isInteger(retries) ||
+    retries < 0 ||
+    retries > MAX_TRANSACTION_RETRIES
+  ) {
+    throw new OrchError(
+      'ORCH_INVALID_INPUT',
+      `transaction: retries must be an integer from 0 to ${MAX_TRANSACTION_RETRIES}.`,
+      { kind: 'operational' },
+    );
+  }
+  return retries;
 }

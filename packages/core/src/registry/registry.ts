@@ -124,17 +124,26 @@ export function listSchemes(kind?: StoreKind): string[] {
   return [...schemes].sort();
 }
 
-/** Import adapter packages by name so they register (config `adapters: [...]`). */
-export async function loadAdapters(packages: readonly string[]): Promise<void> {
-  for (const name of packages) {
-    const loaded = await importPackage(name);
+/**
+ * Make adapters available: a package name is imported (it registers its schemes on import); a
+ * registration object (from `defineAdapter`, or an adapter package's exported registration) is
+ * registered directly, which also works where dynamic imports do not (bundles, tests).
+ *
+ * @example
+ * await loadAdapters(['orch-adapter-foo', sqliteAdapter]);
+ */
+export async function loadAdapters(adapters: readonly (string | AdapterRegistration)[]): Promise<void> {
+  for (const adapter of adapters) {
+    if (typeof adapter !== 'string') {
+      registerAdapter(adapter);
+      continue;
+    }
+    const loaded = await importPackage(adapter);
     if (!loaded.ok) {
       throw new OrchError(
         'ORCH_ADAPTER_NOT_FOUND',
-        `Adapter package "${name}" could not be imported: ${loaded.reason}. Install it (npm install ${name}).`,
-        {
-          cause: loaded.cause,
-        },
+        `Adapter package "${adapter}" could not be imported: ${loaded.reason}. Install it (npm install ${adapter}).`,
+        { cause: loaded.cause, details: { package: adapter } },
       );
     }
   }
@@ -142,8 +151,8 @@ export async function loadAdapters(packages: readonly string[]): Promise<void> {
 
 /** Options for {@link createAdapter}. */
 export interface CreateAdapterOptions {
-  /** Packages to import before looking the scheme up. */
-  readonly adapters?: readonly string[];
+  /** Adapter packages to import, or registration objects to register, before looking the scheme up. */
+  readonly adapters?: readonly (string | AdapterRegistration)[];
   /** Leave the store unconnected (it connects on first use). */
   readonly lazy?: boolean;
 }
@@ -256,39 +265,40 @@ function kindsFor(scheme: string): StoreKind[] {
 type ImportResult = { ok: true } | { ok: false; reason: string; cause: unknown };
 
 /**
- * Import a package the way the application would see it: first from here, then resolved from
- * the current working directory (pnpm does not let @orch/core see its siblings).
+ * Import a package the way the application would see it: resolved from here first, then from the
+ * current working directory (pnpm does not let @orch/core see its siblings). Resolution and
+ * loading are separate steps, so "not installed" and "installed but failed to load" are told
+ * apart without reading error messages.
  */
 async function importPackage(name: string): Promise<ImportResult> {
+  const href = resolvePackage(name);
+  if (href === undefined) return { ok: false, reason: 'module not found', cause: undefined };
   try {
-    await import(name);
+    await import(href);
     return { ok: true };
-  } catch (first) {
-    if (!isModuleNotFound(first, name))
-      return { ok: false, reason: (first as Error)?.message ?? String(first), cause: first };
-    try {
-      const resolved = createRequire(`${process.cwd()}/`).resolve(name);
-      await import(pathToFileURL(resolved).href);
-      return { ok: true };
-    } catch (second) {
-      const notFound = isModuleNotFound(second, name);
-      return {
-        ok: false,
-        reason: notFound ? 'module not found' : ((second as Error)?.message ?? String(second)),
-        cause: notFound ? undefined : second,
-      };
-    }
+  } catch (err) {
+    return { ok: false, reason: (err as Error)?.message ?? String(err), cause: err };
   }
 }
 
-function isModuleNotFound(err: unknown, name: string): boolean {
-  const code = (err as { code?: string })?.code;
-  if (
-    code === 'ERR_MODULE_NOT_FOUND' ||
-    code === 'MODULE_NOT_FOUND' ||
-    code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'
-  ) {
-    return String((err as Error).message).includes(name);
+function resolvePackage(name: string): string | undefined {
+  const resolvers: (() => string)[] = [
+    () =>
+      typeof import.meta.resolve === 'function'
+        ? import.meta.resolve(name)
+        : resolveFrom(import.meta.url, name),
+    () => resolveFrom(`${pathToFileURL(process.cwd()).href}/`, name),
+  ];
+  for (const resolve of resolvers) {
+    try {
+      return resolve();
+    } catch {
+      // not resolvable from there; try the next place
+    }
   }
-  return false;
+  return undefined;
+}
+
+function resolveFrom(base: string, name: string): string {
+  return pathToFileURL(createRequire(base).resolve(name)).href;
 }

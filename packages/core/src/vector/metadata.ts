@@ -1,5 +1,6 @@
 import { OrchError } from '../errors/orch-error.js';
 import type { Metadata } from '../filter/filter.js';
+import { validateText } from '../util/well-formed.js';
 
 const METADATA_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const METADATA_KEY_RULE =
@@ -29,6 +30,7 @@ export function validateMetadata(metadata: unknown, where: string): Metadata {
         { kind: 'vector' },
       );
     }
+    if (typeof value === 'string') validateText(value, `${where}: metadata.${key}`, 'vector');
     const ok =
       typeof value === 'string' ||
       typeof value === 'boolean' ||

@@ -1,4 +1,5 @@
 import { OrchError } from '../errors/orch-error.js';
+import { validateText } from '../util/well-formed.js';
 import type { CollectionInfo, VectorMetric } from './vector-store.js';
 
 const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,61}[A-Za-z0-9]$/;
@@ -60,7 +61,7 @@ export function validateRecordId(id: unknown, where: string): string {
       },
     );
   }
-  return id;
+  return validateText(id, `${where}: id`, 'vector');
 }
 
 /**

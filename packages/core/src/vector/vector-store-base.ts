@@ -1,7 +1,10 @@
 import { AdapterBase } from '../adapter/adapter-base.js';
+import type { DriverErrorContext } from '../adapter/driver-error-context.js';
 import { isOrchError, OrchError } from '../errors/orch-error.js';
 import type { Filter, FilterNode, Metadata } from '../filter/filter.js';
 import { filterOperators, normalizeFilter } from '../filter/normalize-filter.js';
+import { traceOperation } from '../tracing/store-tracing.js';
+import { validateText } from '../util/well-formed.js';
 import { validateMetadata } from './metadata.js';
 import { scoreFromDistance } from './scoring.js';
 import {
@@ -83,10 +86,13 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   protected abstract doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void>;
   protected abstract doCount(collection: CollectionInfo, filter: FilterNode | undefined): Promise<number>;
 
-  /** Turn a driver error into an OrchError. Override to map engine-specific failures. */
-  protected mapDriverError(err: unknown, operation: string): OrchError {
+  /**
+   * Turn a driver error into an OrchError (put the engine's code in `details.driverCode`).
+   * Override to map engine-specific failures; the same signature on every base.
+   */
+  protected mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
     const message = err instanceof Error ? err.message : String(err);
-    return new OrchError('ORCH_QUERY_FAILED', `Vector ${operation} failed: ${message}`, {
+    return new OrchError('ORCH_QUERY_FAILED', `Vector ${context.operation} failed: ${message}`, {
       kind: 'vector',
       cause: err,
     });
@@ -104,7 +110,7 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
       dimension: validateDimension(options.dimension),
       metric: validateMetric(options.metric),
     };
-    const stored = await this.run('ensureCollection', () => this.doEnsureCollection(wanted));
+    const stored = await this.#run('ensureCollection', () => this.doEnsureCollection(wanted));
     this.#collections.set(name, stored);
     if (stored.dimension !== wanted.dimension) {
       throw new OrchError(
@@ -128,27 +134,27 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
 
   async describeCollection(name: string): Promise<CollectionInfo | null> {
     validateCollectionName(name);
-    const info = await this.run('describeCollection', () => this.doDescribeCollection(name));
+    const info = await this.#run('describeCollection', () => this.doDescribeCollection(name));
     if (info) this.#collections.set(name, info);
     else this.#collections.delete(name);
     return info;
   }
 
   async listCollections(): Promise<CollectionInfo[]> {
-    const all = await this.run('listCollections', () => this.doListCollections());
+    const all = await this.#run('listCollections', () => this.doListCollections());
     return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async dropCollection(name: string): Promise<boolean> {
     validateCollectionName(name);
     this.#collections.delete(name);
-    return this.run('dropCollection', () => this.doDropCollection(name));
+    return this.#run('dropCollection', () => this.doDropCollection(name));
   }
 
   async upsert(collection: string, records: readonly VectorRecord[]): Promise<void> {
     if (!Array.isArray(records))
       throw new OrchError('ORCH_INVALID_INPUT', 'upsert expects an array of records.', { kind: 'vector' });
-    const info = await this.collection(collection);
+    const info = await this.requireCollection(collection);
     const seen = new Set<string>();
     const normalized = records.map((record, i): NormalizedVectorRecord => {
       const where = `upsert("${collection}") record ${i}`;
@@ -169,36 +175,36 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
           throw new OrchError('ORCH_INVALID_INPUT', `${where}: document must be a string.`, {
             kind: 'vector',
           });
-        out.document = record.document;
+        out.document = validateText(record.document, `${where} (id "${id}"): document`, 'vector');
       }
       return out;
     });
     const size = Math.max(1, this.capabilities.maxBatchSize);
     for (let start = 0; start < normalized.length; start += size) {
       const chunk = normalized.slice(start, start + size);
-      await this.run('upsert', () => this.doUpsert(info, chunk), { written: start });
+      await this.#run('upsert', () => this.doUpsert(info, chunk), { written: start }, chunk.length);
     }
   }
 
   async query(collection: string, query: VectorQuery): Promise<VectorMatch[]> {
     if (typeof query !== 'object' || query === null)
       throw new OrchError('ORCH_INVALID_INPUT', 'query expects { vector, topK }.', { kind: 'vector' });
-    const info = await this.collection(collection);
+    const info = await this.requireCollection(collection);
     const normalized: NormalizedVectorQuery = {
       vector: validateVector(query.vector, info, `query("${collection}")`),
       topK: validateTopK(query.topK),
-      filter: this.filter(query.filter),
+      filter: this.#filter(query.filter),
       include: { ...DEFAULT_QUERY_INCLUDE, ...query.include },
     };
-    const raw = await this.run('query', () => this.doQuery(info, normalized));
+    const raw = await this.#run('query', () => this.doQuery(info, normalized));
     return raw.map((m) => ({ ...m, score: scoreFromDistance(info.metric, m.distance) }));
   }
 
   async get(collection: string, ids: readonly string[], include?: Include): Promise<StoredVectorRecord[]> {
-    const info = await this.collection(collection);
-    const unique = this.ids(ids, 'get');
+    const info = await this.requireCollection(collection);
+    const unique = this.#ids(ids, 'get');
     if (unique.length === 0) return [];
-    const found = await this.run('get', () =>
+    const found = await this.#run('get', () =>
       this.doGet(info, unique, { ...DEFAULT_GET_INCLUDE, ...include }),
     );
     const byId = new Map(found.map((r) => [r.id, r]));
@@ -206,7 +212,7 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   }
 
   async delete(collection: string, selector: DeleteSelector): Promise<void> {
-    const info = await this.collection(collection);
+    const info = await this.requireCollection(collection);
     const hasIds = typeof selector === 'object' && selector !== null && 'ids' in selector;
     const hasFilter = typeof selector === 'object' && selector !== null && 'filter' in selector;
     if (hasIds === hasFilter)
@@ -214,12 +220,12 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
         kind: 'vector',
       });
     if (hasIds) {
-      const ids = this.ids((selector as { ids: readonly string[] }).ids, 'delete');
+      const ids = this.#ids((selector as { ids: readonly string[] }).ids, 'delete');
       if (ids.length === 0) return;
-      await this.run('delete', () => this.doDelete(info, { ids }));
+      await this.#run('delete', () => this.doDelete(info, { ids }));
       return;
     }
-    const filter = this.filter((selector as { filter: Filter }).filter);
+    const filter = this.#filter((selector as { filter: Filter }).filter);
     if (!filter) {
       throw new OrchError(
         'ORCH_INVALID_INPUT',
@@ -229,22 +235,22 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
         },
       );
     }
-    await this.run('delete', () => this.doDelete(info, { filter }));
+    await this.#run('delete', () => this.doDelete(info, { filter }));
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {
-    const info = await this.collection(collection);
-    const node = this.filter(filter);
-    return this.run('count', () => this.doCount(info, node));
+    const info = await this.requireCollection(collection);
+    const node = this.#filter(filter);
+    return this.#run('count', () => this.doCount(info, node));
   }
 
   /** The stored description of a collection, or `ORCH_NOT_FOUND`. */
-  protected async collection(name: string): Promise<CollectionInfo> {
+  protected async requireCollection(name: string): Promise<CollectionInfo> {
     validateCollectionName(name);
     await this.ready();
     const cached = this.#collections.get(name);
     if (cached) return cached;
-    const info = await this.run('describeCollection', () => this.doDescribeCollection(name));
+    const info = await this.#call('describeCollection', () => this.doDescribeCollection(name));
     if (!info) {
       throw new OrchError(
         'ORCH_NOT_FOUND',
@@ -265,7 +271,7 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     else this.#collections.delete(name);
   }
 
-  private filter(filter: Filter | undefined): FilterNode | undefined {
+  #filter(filter: Filter | undefined): FilterNode | undefined {
     const node = normalizeFilter(filter);
     if (!this.capabilities.filterExists && filterOperators(node).has('$exists')) {
       throw new OrchError(
@@ -277,28 +283,45 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     return node;
   }
 
-  private ids(ids: readonly string[], operation: string): string[] {
+  #ids(ids: readonly string[], operation: string): string[] {
     if (!Array.isArray(ids))
       throw new OrchError('ORCH_INVALID_INPUT', `${operation} expects an array of ids.`, { kind: 'vector' });
     return [...new Set(ids.map((id, i) => validateRecordId(id, `${operation} id ${i}`)))];
   }
 
-  private async run<T>(
+  /** Call a hook: connected first, published on the tracing channel, driver errors mapped. */
+  #run<T>(
     operation: string,
     fn: () => Promise<T>,
     progress?: Record<string, unknown>,
+    inputCount?: number,
   ): Promise<T> {
+    const event = { kind: this.kind, scheme: this.scheme, operation };
+    return traceOperation(
+      inputCount === undefined ? event : { ...event, inputCount },
+      () => this.#call(operation, fn, progress),
+      resultCount,
+    );
+  }
+
+  async #call<T>(operation: string, fn: () => Promise<T>, progress?: Record<string, unknown>): Promise<T> {
     await this.ready();
     try {
       return await fn();
     } catch (err) {
       if (isOrchError(err)) {
         if (err.code === 'ORCH_NOT_FOUND') this.#collections.clear();
-        throw err;
+        throw progress ? err.withDetails(progress) : err;
       }
-      const mapped = this.mapDriverError(err, operation);
-      if (progress) Object.assign(mapped.details as Record<string, unknown>, progress);
-      throw mapped;
+      const mapped = this.mapDriverError(err, { operation });
+      throw progress ? mapped.withDetails(progress) : mapped;
     }
   }
+}
+
+/** Records returned, or the count itself. */
+function resultCount(result: unknown): number | undefined {
+  if (Array.isArray(result)) return result.length;
+  if (typeof result === 'number') return result;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { type AdapterRegistration, registerAdapter } from '@orch/core';
+import { defineAdapter, registerAdapter, storeOptionsShape, z } from '@orch/core/adapter-kit';
 import { MemoryGraphStore } from './memory-graph-store.js';
 import { MemoryOperationalStore } from './memory-operational-store.js';
 import { MemoryVectorStore } from './memory-vector-store.js';
@@ -7,11 +7,20 @@ export { MemoryGraphStore } from './memory-graph-store.js';
 export { MemoryOperationalStore } from './memory-operational-store.js';
 export { MemoryVectorStore } from './memory-vector-store.js';
 
+/** Options of a `memory:` store: none of its own; an injected client is refused. */
+const memoryOptions = z
+  .object({
+    ...storeOptionsShape,
+    client: z.undefined({ error: 'memory: stores create their own engine; remove "client"' }).optional(),
+  })
+  .strict();
+
 /** The registration for `memory:`, for all three kinds. */
-export const memoryAdapter: AdapterRegistration = {
+export const memoryAdapter = defineAdapter({
   name: '@orch/adapter-memory',
   schemes: ['memory'],
   kind: ['operational', 'vector', 'graph'],
+  options: memoryOptions,
   create({ kind }) {
     switch (kind) {
       case 'operational':
@@ -22,7 +31,7 @@ export const memoryAdapter: AdapterRegistration = {
         return new MemoryGraphStore();
     }
   },
-};
+});
 
 /**
  * Register `memory:` again (importing this package already does; call it when a bundler

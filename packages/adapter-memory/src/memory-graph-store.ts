@@ -10,7 +10,7 @@ import {
   type NormalizedTraversal,
   type Properties,
   type TraversalStep,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 
 interface StoredNode {
   readonly labels: string[];

@@ -1,14 +1,16 @@
 import {
+  type DriverErrorContext,
   type ExecuteResult,
   type OperationalCapabilities,
   type OrchError,
   type Row,
   SqlStoreBase,
   type SqlValue,
-} from '@orch/core';
+  sqliteDialect,
+} from '@orch/core/adapter-kit';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { toSqlJs } from './conversion.js';
-import { mapSqlJsError } from './errors.js';
+import { mapSqlJsError, recordResultCodes } from './errors.js';
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
@@ -29,13 +31,14 @@ function loadSqlJs(): Promise<SqlJsStatic> {
  */
 export class MemoryOperationalStore extends SqlStoreBase {
   readonly scheme = 'memory';
-  readonly dialect = 'sqlite' as const;
+  readonly dialect = sqliteDialect;
   readonly capabilities: OperationalCapabilities = { returning: true, multiProcess: false };
   #db: Database | undefined;
 
   protected async doConnect(): Promise<void> {
     const SQL = await loadSqlJs();
     this.#db = new SQL.Database();
+    recordResultCodes(this.#db as unknown as { handleError(returnCode: number): unknown });
     this.#db.run('PRAGMA foreign_keys = ON');
   }
 
@@ -49,12 +52,12 @@ export class MemoryOperationalStore extends SqlStoreBase {
     this.#db = undefined;
   }
 
-  protected mapDriverError(err: unknown, sql: string): OrchError {
-    return mapSqlJsError(err, sql);
+  protected mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
+    return mapSqlJsError(err, context.sql);
   }
 
   protected async driverQuery(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    const stmt = this.db().prepare(sql);
+    const stmt = this.#open().prepare(sql);
     try {
       stmt.bind(params.map(toSqlJs));
       const rows: Row[] = [];
@@ -66,7 +69,7 @@ export class MemoryOperationalStore extends SqlStoreBase {
   }
 
   protected async driverExecute(sql: string, params: readonly SqlValue[]): Promise<ExecuteResult> {
-    const db = this.db();
+    const db = this.#open();
     const stmt = db.prepare(sql);
     try {
       stmt.bind(params.map(toSqlJs));
@@ -81,7 +84,7 @@ export class MemoryOperationalStore extends SqlStoreBase {
     return typeof lastInsertId === 'number' ? { changes, lastInsertId } : { changes };
   }
 
-  private db(): Database {
+  #open(): Database {
     if (!this.#db) throw new Error('sql.js database is not open');
     return this.#db;
   }

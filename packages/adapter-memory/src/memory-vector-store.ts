@@ -13,7 +13,7 @@ import {
   type StoredVectorRecord,
   type VectorCapabilities,
   VectorStoreBase,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 
 interface StoredRecord {
   readonly vector: Float64Array;

@@ -1,6 +1,7 @@
 // Unit tests of the suites' own machinery: a wrong helper would make every adapter look right.
 import assert from 'node:assert/strict';
 import { OrchError } from '@orch/core';
+import { postgresDialect, sqliteDialect } from '@orch/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { PATH_EDGES } from '../src/graph/paths.js';
 import { assertValidPath, referenceNeighbors, referencePaths } from '../src/graph/reference.js';
@@ -11,10 +12,10 @@ import { graphSuite, operationalSuite, placeholders, vectorSuite } from '../src/
 
 describe('placeholders', () => {
   it('uses ? for sqlite and numbered $n for postgres', () => {
-    expect(placeholders('sqlite').list(3)).toBe('?, ?, ?');
-    expect(placeholders('postgres').list(3)).toBe('$1, $2, $3');
-    expect(placeholders('postgres').list(2, 4)).toBe('$4, $5');
-    expect(placeholders('postgres').at(7)).toBe('$7');
+    expect(placeholders(sqliteDialect).list(3)).toBe('?, ?, ?');
+    expect(placeholders(postgresDialect).list(3)).toBe('$1, $2, $3');
+    expect(placeholders(postgresDialect).list(2, 4)).toBe('$4, $5');
+    expect(placeholders(postgresDialect).at(7)).toBe('$7');
   });
 });
 

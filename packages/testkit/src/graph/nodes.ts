@@ -23,6 +23,47 @@ export function registerNodeTests(ctx: GraphContext): void {
       assert.equal(await store.getNode(ns.id('missing')), null, 'an unknown id is null, not an error');
     });
 
+    ctx.test(
+      'strings the store cannot keep as given (lone surrogates) are refused, nothing written',
+      async (scope) => {
+        const { store } = scope;
+        const ns = namespace(scope);
+        const cases: [string, GraphNodeInput][] = [
+          ['a lone surrogate in a property value', { id: ns.id('s1'), properties: { title: 'x\ud800' } }],
+          [
+            'a lone surrogate in a list property',
+            { id: ns.id('s2'), properties: { tags: ['ok', '\udfff'] } },
+          ],
+          ['a lone surrogate in a property name', { id: ns.id('s3'), properties: { ['k\ud800']: 1 } }],
+          ['a lone surrogate in the id', { id: `${ns.id('s4')}\ud83d` }],
+        ];
+        for (const [what, node] of cases) {
+          await expectOrchError(
+            () => store.upsertNodes([{ id: ns.id('fine') }, node]),
+            'ORCH_INVALID_INPUT',
+            what,
+            'graph',
+          );
+        }
+        assert.equal(
+          await store.getNode(ns.id('fine')),
+          null,
+          'the valid node of a rejected call was not written',
+        );
+        await expectOrchError(
+          () =>
+            store.upsertEdges([
+              { from: ns.id('fine'), to: ns.id('fine'), type: 'T', properties: { note: '\ud800' } },
+            ]),
+          'ORCH_INVALID_INPUT',
+          'a lone surrogate in an edge property',
+          'graph',
+        );
+        await store.upsertNodes([{ id: ns.id('pair'), properties: { title: '\ud83d\ude00' } }]);
+        assert.deepEqual((await store.getNode(ns.id('pair')))?.properties, { title: '\ud83d\ude00' });
+      },
+    );
+
     ctx.test('upsert replaces labels and properties exactly', async (scope) => {
       const { store } = scope;
       const ns = namespace(scope);

@@ -15,7 +15,7 @@ export function registerConcurrencyTests(ctx: SuiteContext<OperationalStore>): v
       const p = placeholders(store.dialect);
       await store.execute(t.insert, ['counter', 'c', 0]);
       // PostgreSQL needs the row lock to serialize a read-modify-write; SQLite's BEGIN IMMEDIATE does it.
-      const lock = store.dialect === 'postgres' ? ' FOR UPDATE' : '';
+      const lock = store.dialect.forUpdate;
       const increments = Array.from({ length: CALLERS }, (_, i) =>
         store.transaction(async (tx) => {
           const [row] = await tx.query<{ n: unknown }>(

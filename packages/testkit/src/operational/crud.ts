@@ -8,10 +8,36 @@ import { createTestTable, placeholders, readRows } from './sql.js';
 /** Plain statements outside transactions: each one is durable on its own. */
 export function registerCrudTests(ctx: SuiteContext<OperationalStore>): void {
   ctx.describe('CRUD', () => {
-    ctx.test('dialect is sqlite or postgres', async ({ store }) => {
-      assert.ok(
-        store.dialect === 'sqlite' || store.dialect === 'postgres',
-        `unknown dialect ${String(store.dialect)}`,
+    ctx.test('the dialect object answers every question higher layers ask', async ({ store }) => {
+      const { dialect } = store;
+      assert.equal(typeof dialect.name, 'string');
+      assert.ok(dialect.name.length > 0, 'dialect.name is empty');
+      const one = dialect.placeholder(1);
+      const two = dialect.placeholder(2);
+      assert.equal(
+        dialect.placeholders("SELECT ? AS a, '?' AS b, ? AS c"),
+        `SELECT ${one} AS a, '?' AS b, ${two} AS c`,
+        'placeholders() rewrites ? outside string literals only',
+      );
+      for (const key of ['forUpdate'] as const) assert.equal(typeof dialect[key], 'string', key);
+      for (const fn of [
+        'transactionLock',
+        'millisecondsBetween',
+        'upsert',
+        'jsonText',
+        'returning',
+        'begin',
+      ] as const)
+        assert.equal(typeof dialect[fn], 'function', fn);
+      const [row] = await store.query<{ ms: number | string }>(
+        dialect.placeholders(
+          `SELECT ${dialect.millisecondsBetween("'2026-01-01T00:00:00.000Z'", "'2026-01-01T00:00:01.500Z'")} AS ms`,
+        ),
+      );
+      assert.equal(
+        Math.round(Number(row?.ms)),
+        1500,
+        'millisecondsBetween measures ISO-8601 text timestamps',
       );
       assert.equal(store.kind, 'operational');
       assert.equal(typeof store.capabilities.returning, 'boolean');
@@ -74,7 +100,7 @@ export function registerCrudTests(ctx: SuiteContext<OperationalStore>): void {
     ctx.test('lastInsertId is the generated key on sqlite', async (scope) => {
       const { store } = scope;
       const name = uniqueName('tk_auto_');
-      const key = store.dialect === 'postgres' ? 'id SERIAL PRIMARY KEY' : 'id INTEGER PRIMARY KEY';
+      const key = store.dialect.name === 'postgres' ? 'id SERIAL PRIMARY KEY' : 'id INTEGER PRIMARY KEY';
       await store.execute(`CREATE TABLE ${name} (${key}, label TEXT)`);
       scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
       const p = placeholders(store.dialect);
@@ -84,7 +110,7 @@ export function registerCrudTests(ctx: SuiteContext<OperationalStore>): void {
         `SELECT id, label FROM ${name} ORDER BY id`,
       );
       assert.equal(rows.length, 2);
-      if (store.dialect === 'sqlite') {
+      if (store.dialect.name === 'sqlite') {
         assert.notEqual(first.lastInsertId, undefined, 'sqlite reports the rowid of an insert');
         assert.equal(Number(first.lastInsertId), Number(rows[0]!.id));
         assert.equal(Number(second.lastInsertId), Number(rows[1]!.id));

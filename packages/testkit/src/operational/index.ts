@@ -8,6 +8,7 @@ import type { CommonSuiteOptions } from '../types.js';
 import { registerBatchTests } from './batches.js';
 import { registerCloseDuringTransactionTests } from './close-during-transaction.js';
 import { registerConcurrencyTests } from './concurrency.js';
+import { registerConstraintTests } from './constraints.js';
 import { registerCrudTests } from './crud.js';
 import { registerParameterTests } from './parameters.js';
 import { registerRoundTripTests } from './round-trips.js';
@@ -49,6 +50,7 @@ export function operationalSuite(options: OperationalSuiteOptions): void {
     registerConcurrencyTests(ctx);
     registerBatchTests(ctx);
     registerParameterTests(ctx);
+    registerConstraintTests(ctx);
     registerRoundTripTests(ctx);
     registerCloseDuringTransactionTests(ctx);
     registerLifecycleTests<OperationalStore, { table: string; insert: string }>(ctx, {

@@ -42,6 +42,38 @@ export function registerParameterTests(ctx: SuiteContext<OperationalStore>): voi
       assert.equal(await countRows(store, t.name), 0);
     });
 
+    ctx.test(
+      'strings the store cannot keep as given (lone surrogates) are ORCH_INVALID_INPUT, nothing written',
+      async (scope) => {
+        const { store } = scope;
+        const t = await createTestTable(scope);
+        for (const text of ['\ud800', 'ok\udfffok', 'tail\ud83d']) {
+          const err = await expectOrchError(
+            () => store.execute(t.insert, ['a', text, 1]),
+            'ORCH_INVALID_INPUT',
+            `execute with ${JSON.stringify(text)}`,
+            'operational',
+          );
+          assert.match(err.message, /surrogate/i, 'the message says what is wrong with the string');
+          await expectOrchError(
+            () =>
+              store.transaction((tx) =>
+                tx.execute(t.insert, ['b', 'fine', 1]).then(() => tx.execute(t.insert, ['c', text, 1])),
+              ),
+            'ORCH_INVALID_INPUT',
+            `a transaction with ${JSON.stringify(text)}`,
+            'operational',
+          );
+        }
+        await store.execute(t.insert, ['pair', '\ud83d\ude00', 1]);
+        assert.deepEqual(
+          await readRows(store, t.name),
+          [{ id: 'pair', label: '\ud83d\ude00', n: 1 }],
+          'a well-formed pair is kept as given',
+        );
+      },
+    );
+
     ctx.test('named parameters (an object instead of an array) are ORCH_INVALID_INPUT', async (scope) => {
       const { store } = scope;
       const t = await createTestTable(scope);

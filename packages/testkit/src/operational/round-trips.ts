@@ -63,7 +63,7 @@ export function registerRoundTripTests(ctx: SuiteContext<OperationalStore>): voi
     ctx.test('binary data (Uint8Array) round-trips byte for byte', async (scope) => {
       const { store } = scope;
       const name = uniqueName('tk_blob_');
-      const type = store.dialect === 'postgres' ? 'BYTEA' : 'BLOB';
+      const type = store.dialect.name === 'postgres' ? 'BYTEA' : 'BLOB';
       await store.execute(`CREATE TABLE ${name} (id TEXT PRIMARY KEY, data ${type})`);
       scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
       const p = placeholders(store.dialect);

@@ -4,11 +4,11 @@ import { uniqueName } from '../helpers/random.js';
 import type { StoreScope } from '../helpers/with-store.js';
 
 /**
- * Placeholders in the dialect's own style: `?` for sqlite, `$1, $2…` for postgres. The store
- * never guesses, so the suite must not either.
+ * Placeholders in the dialect's own style (`?` for sqlite, `$1, $2…` for postgres), from the
+ * store's dialect object. The store never guesses, so the suite must not either.
  *
  * @example
- * const p = placeholders('postgres');
+ * const p = placeholders(store.dialect); // on PostgreSQL:
  * p.at(2);        // '$2'
  * p.list(3);      // '$1, $2, $3'
  * p.list(2, 4);   // '$4, $5'
@@ -17,7 +17,7 @@ export function placeholders(dialect: SqlDialect): {
   at(index: number): string;
   list(count: number, start?: number): string;
 } {
-  const at = (index: number) => (dialect === 'postgres' ? `$${index}` : '?');
+  const at = (index: number) => dialect.placeholder(index);
   return {
     at,
     list: (count, start = 1) => Array.from({ length: count }, (_, i) => at(start + i)).join(', '),

@@ -114,7 +114,7 @@ export function registerTransactionFailureTests(ctx: SuiteContext<OperationalSto
               'duplicate insert',
               'operational',
             );
-            if (store.dialect === 'sqlite') {
+            if (store.dialect.name === 'sqlite') {
               // SQLite undoes only the failed statement; the transaction goes on.
               await tx.execute(t.insert, ['b', 'two', 2]);
             }
@@ -122,7 +122,7 @@ export function registerTransactionFailureTests(ctx: SuiteContext<OperationalSto
           }),
         );
         const ids = await readIds(store, t.name);
-        if (store.dialect === 'sqlite') {
+        if (store.dialect.name === 'sqlite') {
           assert.equal(
             outcome.ok,
             true,

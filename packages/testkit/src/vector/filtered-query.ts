@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { distanceBetween } from '@orch/core';
+import { distanceBetween } from '@orch/core/adapter-kit';
 import { eventually } from '../helpers/eventually.js';
 import { newCollection, type VectorContext, vectorEnv } from './context.js';
 

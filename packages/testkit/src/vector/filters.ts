@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Filter, matchesFilter, normalizeFilter, type VectorStore } from '@orch/core';
+import { type Filter, matchesFilter, normalizeFilter, type VectorStore } from '@orch/core/adapter-kit';
 import { expectOrchError } from '../helpers/errors.js';
 import { eventually, quiesce } from '../helpers/eventually.js';
 import type { StoreScope } from '../helpers/with-store.js';

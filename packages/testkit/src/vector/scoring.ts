@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { distanceBetween, scoreFromDistance, type VectorMatch, type VectorMetric } from '@orch/core';
+import {
+  distanceBetween,
+  scoreFromDistance,
+  type VectorMatch,
+  type VectorMetric,
+} from '@orch/core/adapter-kit';
 import { expectOrchError } from '../helpers/errors.js';
 import { eventually } from '../helpers/eventually.js';
 import { uniqueName } from '../helpers/random.js';

@@ -55,6 +55,33 @@ export function registerValidationTests(ctx: VectorContext): void {
       },
     );
 
+    ctx.test(
+      'strings the store cannot keep as given (lone surrogates) in ids, documents and metadata are refused, nothing written',
+      async (scope) => {
+        const env = vectorEnv(ctx.options, scope.store);
+        const { store } = scope;
+        const { name } = await newCollection(scope, 3);
+        const cases: [string, unknown][] = [
+          ['a lone high surrogate in the document', { id: 's1', vector: [1, 2, 3], document: 'a\ud800b' }],
+          [
+            'a lone low surrogate in a metadata value',
+            { id: 's2', vector: [1, 2, 3], metadata: { title: '\udc00' } },
+          ],
+          ['a lone surrogate in the id', { id: 'id\ud83d', vector: [1, 2, 3] }],
+        ];
+        for (const [what, record] of cases)
+          await rejectsWhole(store, name, record, 'ORCH_INVALID_INPUT', what);
+        await store.upsert(name, [
+          { id: 'pair', vector: [1, 2, 3], document: '\ud83d\ude00', metadata: { t: '\ud83d\ude00' } },
+        ]);
+        await quiesce(env.consistency);
+        assert.equal(await store.count(name), 1, 'only the well-formed record was written');
+        const [kept] = await store.get(name, ['pair']);
+        assert.equal(kept?.document, '\ud83d\ude00', 'a well-formed surrogate pair is kept as given');
+        assert.equal(kept?.metadata?.t, '\ud83d\ude00');
+      },
+    );
+
     ctx.test('a dimension mismatch names both dimensions', async (scope) => {
       const { store } = scope;
       const { name } = await newCollection(scope, 3);

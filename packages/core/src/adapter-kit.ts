@@ -1,6 +1,8 @@
 // The adapter author's entry point, '@orch/core/adapter-kit': base classes with explicit hooks,
 // registration, validators and normalizers, traversal and scoring helpers, and utilities. An
-// application never needs it; everything an application uses is exported from '@orch/core'.
+// application never needs it. It re-exports the whole application API too, so an adapter imports
+// from one place.
+
 export { z } from 'zod';
 export { AdapterBase } from './adapter/adapter-base.js';
 export type { DriverErrorContext } from './adapter/driver-error-context.js';
@@ -40,6 +42,7 @@ export {
   validateIdentifier,
   validateNodeId,
 } from './graph/validation.js';
+export * from './index.js';
 export { isStoreKind } from './kinds.js';
 export { validateParams, validateSql } from './operational/params.js';
 export { SqlStoreBase } from './operational/sql-store-base.js';

@@ -38,7 +38,7 @@ describe('workerExecArgv', () => {
         w.once('message', (m) => { resolve(m); w.terminate(); });
         w.once('error', (e) => resolve(e.code));
       });
-      const { workerExecArgv } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const { workerExecArgv } = await import(${JSON.stringify(new URL('../dist/adapter-kit.js', import.meta.url).href)});
       console.log(JSON.stringify([await run(undefined), await run(workerExecArgv())]));
     `;
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });

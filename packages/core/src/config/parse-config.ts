@@ -38,18 +38,16 @@ const configSchema = z
       .strict(),
     adapters: z
       .array(
-        z.union([
-          z.string().min(1),
-          z.custom<AdapterRegistration>(
-            (v) =>
-              typeof v === 'object' &&
+        z.custom<string | AdapterRegistration>(
+          (v) =>
+            (typeof v === 'string' && v.length > 0) ||
+            (typeof v === 'object' &&
               v !== null &&
               typeof (v as AdapterRegistration).name === 'string' &&
               Array.isArray((v as AdapterRegistration).schemes) &&
-              typeof (v as AdapterRegistration).create === 'function',
-            'must be a package name or a registration object { name, schemes, kind, create }',
-          ),
-        ]),
+              typeof (v as AdapterRegistration).create === 'function'),
+          { error: 'must be a package name or a registration object { name, schemes, kind, create }' },
+        ),
       )
       .default([]),
   })

@@ -1,0 +1,92 @@
+import {
+  type DriverErrorContext,
+  type ExecuteResult,
+  type OperationalCapabilities,
+  OrchError,
+  type Row,
+  SqlStoreBase,
+  type SqlValue,
+  sqliteDialect,
+} from '../../src/adapter-kit.js';
+
+/** One call a recording store received: the statement and the connection it ran on. */
+export interface RecordedCall {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+  readonly connection: string | undefined;
+}
+
+/**
+ * A SQL store whose "engine" records every statement it is handed and answers queries with one
+ * row naming the statement: enough to watch the base class's transaction machinery, which is
+ * what these tests are about (the real engines have their own suites).
+ */
+export class RecordingSqlStore<C extends string | undefined = undefined> extends SqlStoreBase<C> {
+  readonly scheme = 'recording';
+  readonly dialect = sqliteDialect;
+  readonly capabilities: OperationalCapabilities = { returning: true, multiProcess: false };
+  readonly calls: RecordedCall[] = [];
+  /** Statements that fail with a plain Error, as a driver's would. */
+  readonly failing = new Set<string>();
+  /** Statements that fail the way a busy engine does (mapped to the retriable ORCH_BUSY). */
+  readonly busy = new Set<string>();
+
+  protected async doConnect(): Promise<void> {}
+  protected async doHealth(): Promise<Record<string, unknown>> {
+    return {};
+  }
+  protected async driverClose(): Promise<void> {}
+
+  protected mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
+    if ((err as { busy?: boolean }).busy) {
+      return new OrchError('ORCH_BUSY', `${context.operation}: busy`, { kind: 'operational', cause: err });
+    }
+    return new OrchError('ORCH_QUERY_FAILED', `${context.operation} failed: ${(err as Error).message}`, {
+      kind: 'operational',
+      cause: err,
+      details: { driverCode: 'FAKE', operation: context.operation },
+    });
+  }
+
+  protected async driverQuery(
+    sql: string,
+    params: readonly SqlValue[],
+    connection: C | undefined,
+  ): Promise<Row[]> {
+    this.#record(sql, params, connection);
+    return [{ sql }];
+  }
+
+  protected async driverExecute(
+    sql: string,
+    params: readonly SqlValue[],
+    connection: C | undefined,
+  ): Promise<ExecuteResult> {
+    this.#record(sql, params, connection);
+    return { changes: 1 };
+  }
+
+  #record(sql: string, params: readonly SqlValue[], connection: C | undefined): void {
+    this.calls.push({ sql, params, connection });
+    if (this.failing.has(sql)) throw new Error(`engine refused ${sql}`);
+    if (this.busy.has(sql)) throw Object.assign(new Error(`engine busy at ${sql}`), { busy: true });
+  }
+
+  statements(): string[] {
+    return this.calls.map((c) => c.sql);
+  }
+}
+
+/** The recording store on a pool of named connections: transactions must pin one each. */
+export class PooledRecordingStore extends RecordingSqlStore<string> {
+  readonly released: { connection: string; broken: boolean }[] = [];
+  #next = 0;
+
+  protected override async acquireConnection(): Promise<string> {
+    return `c${++this.#next}`;
+  }
+
+  protected override releaseConnection(connection: string, broken: boolean): void {
+    this.released.push({ connection, broken });
+  }
+}

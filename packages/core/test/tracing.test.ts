@@ -59,6 +59,6 @@ describe('tracing channel', () => {
     await expect(store.execute('BAD')).rejects.toMatchObject({ code: 'ORCH_QUERY_FAILED' });
     const error = recorder.events.find((e) => e.phase === 'error');
     expect(error?.event.operation).toBe('execute');
-    expect((error?.event.error as { code?: string }).code).toBe('ORCH_QUERY_FAILED');
+    expect((error?.event.error as { code?: string } | undefined)?.code).toBe('ORCH_QUERY_FAILED');
   });
 });

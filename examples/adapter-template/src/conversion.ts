@@ -1,4 +1,4 @@
-import type { Metadata, Properties, VectorMetric } from '@orch/core';
+import type { Metadata, Properties, VectorMetric } from '@orch/core/adapter-kit';
 
 /** The engine reports squared L2; orch's contract is plain Euclidean distance. */
 export function toOrchDistance(metric: VectorMetric, engineDistance: number): number {

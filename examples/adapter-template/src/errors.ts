@@ -1,4 +1,4 @@
-import { OrchError, type StoreKind } from '@orch/core';
+import { OrchError, type StoreKind } from '@orch/core/adapter-kit';
 import { TemplateEngineError } from './client.js';
 
 /** Normalize the engine's errors; keep the original as `cause`. */
@@ -10,6 +10,7 @@ export function mapTemplateError(err: unknown, operation: string, kind: StoreKin
       {
         kind,
         cause: err,
+        details: { driverCode: err.status },
       },
     );
   }
@@ -17,5 +18,6 @@ export function mapTemplateError(err: unknown, operation: string, kind: StoreKin
   return new OrchError('ORCH_QUERY_FAILED', `template ${operation} failed: ${message}`, {
     kind,
     cause: err,
+    ...(err instanceof TemplateEngineError ? { details: { driverCode: err.status } } : {}),
   });
 }

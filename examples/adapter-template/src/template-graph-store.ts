@@ -1,4 +1,5 @@
 import {
+  type DriverErrorContext,
   type EdgeKey,
   type GraphCapabilities,
   type GraphEdge,
@@ -9,7 +10,7 @@ import {
   type NormalizedNode,
   type NormalizedTraversal,
   OrchError,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 import {
   TemplateEngineError,
   TemplateGraphClient,
@@ -85,8 +86,8 @@ export class TemplateGraphStore extends GraphStoreBase {
     return { engine: 'template', version: (await this.client().ping()).version };
   }
 
-  protected override mapDriverError(err: unknown, operation: string): OrchError {
-    return mapTemplateError(err, operation, 'graph');
+  protected override mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
+    return mapTemplateError(err, context.operation, 'graph');
   }
 
   protected async doUpsertNodes(nodes: readonly NormalizedNode[]): Promise<void> {

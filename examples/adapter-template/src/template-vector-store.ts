@@ -1,5 +1,6 @@
 import {
   type CollectionInfo,
+  type DriverErrorContext,
   distanceBetween,
   type FilterNode,
   type Include,
@@ -13,7 +14,7 @@ import {
   type StoredVectorRecord,
   type VectorCapabilities,
   VectorStoreBase,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 import { TemplateClient, type TemplateIndex } from './client.js';
 import { toMetadata, toOrchDistance } from './conversion.js';
 import { mapTemplateError } from './errors.js';
@@ -63,8 +64,8 @@ export class TemplateVectorStore extends VectorStoreBase {
     return { engine: 'template', version: (await this.client().ping()).version };
   }
 
-  protected override mapDriverError(err: unknown, operation: string): OrchError {
-    return mapTemplateError(err, operation);
+  protected override mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
+    return mapTemplateError(err, context.operation);
   }
 
   protected async doEnsureCollection(wanted: CollectionInfo): Promise<CollectionInfo> {

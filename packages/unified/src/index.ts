@@ -20,8 +20,14 @@ export {
 } from './manager/unified-database-manager.js';
 export type { UnifiedHealth } from './manager/unified-health.js';
 export { MIGRATIONS } from './migrations/index.js';
-export { MIGRATIONS_TABLE, type MigrationResult, migrate, schemaVersion } from './migrations/migrate.js';
+export {
+  type MigrationResult,
+  migrate,
+  migrationDialects,
+  withDialectMigrations,
+} from './migrations/migrate.js';
 export type { Migration } from './migrations/migration.js';
+export { MIGRATIONS_TABLE, schemaVersion } from './migrations/schema-version.js';
 export type { OutboxEntry, OutboxOperation, SyncTarget } from './outbox/outbox-entry.js';
 export type { SyncReport } from './outbox/sync-report.js';
 export * from './repositories/index.js';

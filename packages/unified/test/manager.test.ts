@@ -1,5 +1,6 @@
 import '@orch/adapter-memory';
-import { AdapterBase, createAdapter, isOrchError, registerAdapter, type VectorStore } from '@orch/core';
+import { createAdapter, isOrchError, type VectorStore } from '@orch/core';
+import { AdapterBase, registerAdapter } from '@orch/core/adapter-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnifiedDatabaseManager } from '../src/index.js';
 import { fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';

@@ -5,13 +5,12 @@ import {
   type Metadata,
   type OperationalStore,
   OrchError,
-  redact,
   type VectorMetric,
   type VectorStore,
-  validateMetadata,
 } from '@orch/core';
+import { type BackoffPolicy, redact, validateMetadata } from '@orch/core/adapter-kit';
 import type { Embedder } from '../embedding/embedder.js';
-import { type BackoffPolicy, Outbox } from '../outbox/outbox.js';
+import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import type { SyncReport } from '../outbox/sync-report.js';
 import { SqlTaskRepository } from '../repositories/sql-task-repository.js';
@@ -71,7 +70,7 @@ export class TaskSync {
 
   constructor(options: TaskSyncOptions) {
     this.#options = options;
-    this.#outbox = new Outbox(options.backoff);
+    this.#outbox = new Outbox({ backoff: options.backoff, now: () => new Date() });
   }
 
   /** What search and dependency helpers need. */
@@ -238,12 +237,7 @@ export class TaskSync {
     const { operational } = this.#options;
     const compensation = await operational.transaction(async (tx) => {
       await new SqlTaskRepository(tx).delete(task.id, { force: true });
-      await tx.execute(
-        operational.dialect === 'postgres'
-          ? 'DELETE FROM orch_outbox WHERE id = $1'
-          : 'DELETE FROM orch_outbox WHERE id = ?',
-        [entry.id],
-      );
+      await this.#outbox.remove(tx, entry.id);
       return this.#outbox.add(tx, task.id, 'delete', {}, this.#targets());
     });
     await this.#apply(compensation);

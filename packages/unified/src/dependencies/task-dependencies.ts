@@ -3,7 +3,7 @@ import { DEPENDS_ON } from '../cross-store/task-projection.js';
 import { SqlTaskRepository } from '../repositories/sql-task-repository.js';
 import type { Task } from '../repositories/task-types.js';
 import { Db } from '../util/db.js';
-import { marks } from '../util/sql.js';
+import { marks } from '../util/sql-lists.js';
 import { criticalPath, type DependencyEdge, findCycle, topologicalOrder } from './dependency-graph.js';
 
 /** Statuses a task can still move from towards work; `ready` answers only for these. */

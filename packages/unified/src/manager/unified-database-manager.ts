@@ -8,12 +8,12 @@ import {
   type OrchConfig,
   OrchError,
   parseConfig,
-  redact,
   type StoreConfig,
   type StoreKind,
   type VectorMetric,
   type VectorStore,
 } from '@orch/core';
+import { redact } from '@orch/core/adapter-kit';
 import {
   type CreateTaskWithEmbeddingsInput,
   type CrossStoreResult,

@@ -1,6 +1,6 @@
 import type { Migration } from './migration.js';
 
-// Timestamps are ISO-8601 UTC text in both dialects: sortable, portable, and what the repositories
+// Timestamps are ISO-8601 UTC text in every dialect: sortable, portable, and what the repositories
 // return. JSON columns are text holding a JSON object. Every mutable row carries `version` for
 // optimistic concurrency.
 const portable = [

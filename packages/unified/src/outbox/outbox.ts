@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@orch/core';
-import { Db, nowIso, parseJson } from '../util/db.js';
+import { type BackoffPolicy, backoffDelay } from '@orch/core/adapter-kit';
+import { Db, parseJson } from '../util/db.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from './outbox-entry.js';
 
 interface OutboxRow {
@@ -14,11 +15,11 @@ interface OutboxRow {
   created_at: string;
 }
 
-export interface BackoffPolicy {
-  /** First retry delay. */
-  readonly baseMs: number;
-  /** Upper bound of the delay. */
-  readonly maxMs: number;
+export interface OutboxOptions {
+  /** Delays between attempts of one entry (core's one backoff policy). */
+  readonly backoff: BackoffPolicy;
+  /** The clock of timestamps and schedules. */
+  readonly now: () => Date;
 }
 
 /**
@@ -27,10 +28,15 @@ export interface BackoffPolicy {
  * applied stays here, with a backoff, until a replay succeeds.
  */
 export class Outbox {
-  readonly #backoff: BackoffPolicy;
+  readonly #options: OutboxOptions;
 
-  constructor(backoff: BackoffPolicy) {
-    this.#backoff = backoff;
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  /** Milliseconds since the epoch on the outbox's clock. */
+  nowMs(): number {
+    return this.#options.now().getTime();
   }
 
   /** Record an entry; call it inside the transaction that writes the task. */
@@ -41,19 +47,11 @@ export class Outbox {
     payload: OutboxPayload,
     pending: readonly SyncTarget[],
   ): Promise<OutboxEntry> {
-    const db = new Db(executor);
-    const now = nowIso();
-    const result = await db.execute(
+    const now = this.#options.now().toISOString();
+    const id = await new Db(executor).insertReturningId(
       'INSERT INTO orch_outbox (task_id, operation, payload, pending, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)',
       [taskId, operation, JSON.stringify(payload), JSON.stringify(pending), now, now],
     );
-    let id = Number(result.lastInsertId ?? Number.NaN);
-    if (!Number.isFinite(id)) {
-      const row = await db.one<{ id: number }>('SELECT MAX(id) AS id FROM orch_outbox WHERE task_id = ?', [
-        taskId,
-      ]);
-      id = Number(row?.id);
-    }
     return {
       id,
       taskId,
@@ -67,6 +65,11 @@ export class Outbox {
     };
   }
 
+  /** Remove an entry without applying it (its write was undone in the same transaction). */
+  async remove(executor: SqlExecutor, id: number): Promise<void> {
+    await new Db(executor).execute('DELETE FROM orch_outbox WHERE id = ?', [id]);
+  }
+
   /** Entries due for a retry (all of them with `force`), oldest first. */
   async due(
     executor: SqlExecutor,
@@ -78,7 +81,7 @@ export class Outbox {
       ? await db.query<OutboxRow>('SELECT * FROM orch_outbox ORDER BY id LIMIT ?', [limit])
       : await db.query<OutboxRow>(
           'SELECT * FROM orch_outbox WHERE next_attempt_at <= ? ORDER BY id LIMIT ?',
-          [nowIso(), limit],
+          [this.#options.now().toISOString(), limit],
         );
     return rows.map(toEntry);
   }
@@ -101,14 +104,13 @@ export class Outbox {
       return;
     }
     const attempts = entry.attempts + 1;
-    const delay = Math.min(this.#backoff.maxMs, this.#backoff.baseMs * 2 ** Math.min(attempts - 1, 20));
-    const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
+    const delay = backoffDelay(attempts - 1, this.#options.backoff);
     await db.execute(
       'UPDATE orch_outbox SET pending = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?',
       [
         JSON.stringify(remaining),
         attempts,
-        new Date(Date.now() + jittered).toISOString(),
+        new Date(this.nowMs() + delay).toISOString(),
         error ?? null,
         entry.id,
       ],

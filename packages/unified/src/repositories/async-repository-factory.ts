@@ -1,6 +1,6 @@
 import { OrchError, type SqlExecutor } from '@orch/core';
 import { MIGRATIONS } from '../migrations/index.js';
-import { schemaVersion } from '../migrations/migrate.js';
+import { schemaVersion } from '../migrations/schema-version.js';
 import type { RepositoryOptions } from './repository-types.js';
 import type { SessionRepository } from './session-repository.js';
 import type { SpecialistRepository } from './specialist-repository.js';
@@ -115,7 +115,7 @@ function isExecutor(value: unknown): value is SqlExecutor {
     typeof v.query === 'function' &&
     typeof v.execute === 'function' &&
     typeof v.transaction === 'function' &&
-    typeof v.dialect === 'string'
+    typeof v.dialect?.placeholders === 'function'
   );
 }
 

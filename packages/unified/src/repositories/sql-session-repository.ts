@@ -1,7 +1,7 @@
 import type { SqlExecutor, SqlValue } from '@orch/core';
 import { Db, parseJson } from '../util/db.js';
 import { newId } from '../util/ids.js';
-import { marks } from '../util/sql.js';
+import { marks } from '../util/sql-lists.js';
 import {
   checkId,
   checkInt,
@@ -145,9 +145,8 @@ export class SqlSessionRepository implements SessionRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#db.transaction(async (db) => {
-          const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
           const row = await db.one<SessionRow>(
-            `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?${lock}`,
+            `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?${db.dialect.forUpdate}`,
             [id],
           );
           if (!row) throw notFound('Session', id);
@@ -248,12 +247,18 @@ export class SqlSessionRepository implements SessionRepository {
       await this.#requireSession(db, sessionId);
       const now = this.#stamp();
       if (expected === undefined) {
-        await db.execute(
-          `INSERT INTO session_contexts (session_id, key, value, version, updated_at) VALUES (?, ?, ?, 1, ?)
-             ON CONFLICT (session_id, key) DO UPDATE
-             SET value = excluded.value, version = session_contexts.version + 1, updated_at = excluded.updated_at`,
+        // Insert, or (the key exists) bump the version: two statements, so the version step needs
+        // nothing of the dialect beyond its conflict clause.
+        const inserted = await db.execute(
+          `INSERT INTO session_contexts (session_id, key, value, version, updated_at) VALUES (?, ?, ?, 1, ?)${db.dialect.upsert(['session_id', 'key'], [])}`,
           [sessionId, key, text, now],
         );
+        if (inserted.changes === 0) {
+          await db.execute(
+            'UPDATE session_contexts SET value = ?, version = version + 1, updated_at = ? WHERE session_id = ? AND key = ?',
+            [text, now, sessionId, key],
+          );
+        }
       } else {
         const row = await db.one<{ version: number | string }>(
           'SELECT version FROM session_contexts WHERE session_id = ? AND key = ?',
@@ -350,9 +355,8 @@ export class SqlSessionRepository implements SessionRepository {
     const expected = expectedVersion(options, 0);
     return this.#db.transaction(async (db) => {
       await this.#requireSession(db, sessionId);
-      const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
       const row = await db.one<{ version: number | string }>(
-        `SELECT version FROM workflow_states WHERE session_id = ?${lock}`,
+        `SELECT version FROM workflow_states WHERE session_id = ?${db.dialect.forUpdate}`,
         [sessionId],
       );
       const actual = row ? num(row.version) : 0;
@@ -392,11 +396,11 @@ export class SqlSessionRepository implements SessionRepository {
     const createdAt = this.#stamp();
     return this.#db.transaction(async (db) => {
       if (sessionId !== null) await this.#requireSession(db, sessionId);
-      const [row] = await db.query<{ id: number | string }>(
-        'INSERT INTO events (session_id, task_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      const id = await db.insertReturningId(
+        'INSERT INTO events (session_id, task_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
         [sessionId, taskId, type, toJsonText(payload, 'event.payload'), createdAt],
       );
-      return { id: num(row?.id), sessionId, taskId, type, payload, createdAt };
+      return { id, sessionId, taskId, type, payload, createdAt };
     });
   }
 
@@ -478,10 +482,7 @@ export class SqlSessionRepository implements SessionRepository {
   }
 
   async metrics(): Promise<SessionMetrics> {
-    const duration =
-      this.#db.dialect === 'postgres'
-        ? 'EXTRACT(EPOCH FROM (CAST(ended_at AS timestamptz) - CAST(created_at AS timestamptz))) * 1000'
-        : '(julianday(ended_at) - julianday(created_at)) * 86400000.0';
+    const duration = this.#db.dialect.millisecondsBetween('created_at', 'ended_at');
     const [byStatus, contexts, eventsByType, avg] = await Promise.all([
       this.#db.query<{ k: string; n: number | string }>(
         'SELECT status AS k, COUNT(*) AS n FROM sessions GROUP BY status',

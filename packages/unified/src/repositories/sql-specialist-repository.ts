@@ -1,7 +1,7 @@
 import type { SqlExecutor, SqlValue } from '@orch/core';
 import { Db, parseJson } from '../util/db.js';
 import { newId } from '../util/ids.js';
-import { marks } from '../util/sql.js';
+import { marks } from '../util/sql-lists.js';
 import {
   checkId,
   checkInt,
@@ -213,9 +213,8 @@ export class SqlSpecialistRepository implements SpecialistRepository {
     const active = r.bool('active');
     const expected = versionOption(options);
     return this.#versioned('Specialist', id, expected, async (db) => {
-      const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
       const row = await db.one<SpecialistRow>(
-        `SELECT ${SPECIALIST_COLUMNS} FROM specialists WHERE id = ?${lock}`,
+        `SELECT ${SPECIALIST_COLUMNS} FROM specialists WHERE id = ?${db.dialect.forUpdate}`,
         [id],
       );
       if (!row) throw notFound('Specialist', id);

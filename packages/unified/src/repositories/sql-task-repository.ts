@@ -1,7 +1,7 @@
 import type { SqlExecutor, SqlValue } from '@orch/core';
 import { Db, parseJson } from '../util/db.js';
 import { newId } from '../util/ids.js';
-import { marks } from '../util/sql.js';
+import { chunks, marks } from '../util/sql-lists.js';
 import {
   checkId,
   checkInt,
@@ -149,7 +149,7 @@ const OPEN_STATUSES: readonly TaskStatus[] = ['created', 'planning', 'ready', 'a
 const TITLE_MAX = 1000;
 const SHORT_MAX = 200;
 const DEFAULT_MAX_DEPTH = 1000;
-/** Advisory lock taken (PostgreSQL) while a dependency edge is checked for cycles and added. */
+/** The dialect's transaction lock taken while dependency edges are checked for cycles and added. */
 const DEPENDENCY_LOCK = 7263502;
 
 /** The subtree of `?` (the task itself and every descendant), as a subquery. */
@@ -542,8 +542,10 @@ export class SqlTaskRepository implements TaskRepository {
     }
     if (ids.length === 0) return [];
     return this.#db.transaction(async (db) => {
-      // Serialize edge additions on PostgreSQL so two concurrent additions cannot close a cycle together.
-      if (db.dialect === 'postgres') await db.query(`SELECT pg_advisory_xact_lock(${DEPENDENCY_LOCK})`);
+      // Serialize edge additions (where the engine does not already) so two concurrent additions
+      // cannot close a cycle together.
+      const lock = db.dialect.transactionLock(DEPENDENCY_LOCK);
+      if (lock !== undefined) await db.query(lock);
       const known = await idsWhereIn(
         db,
         [taskId, ...ids],
@@ -601,10 +603,7 @@ export class SqlTaskRepository implements TaskRepository {
 
   async metrics(filter: TaskFilter = {}): Promise<TaskMetrics> {
     const where = buildWhere(filter, 'filter', FILTER_FIELDS);
-    const duration =
-      this.#db.dialect === 'postgres'
-        ? 'EXTRACT(EPOCH FROM (CAST(completed_at AS timestamptz) - CAST(created_at AS timestamptz))) * 1000'
-        : '(julianday(completed_at) - julianday(created_at)) * 86400000.0';
+    const duration = this.#db.dialect.millisecondsBetween('created_at', 'completed_at');
     const [byStatus, byType, bySpecialist, completion] = await Promise.all([
       this.#db.query<{ k: string; n: number | string }>(
         `SELECT status AS k, COUNT(*) AS n FROM tasks WHERE ${where.sql} GROUP BY status`,
@@ -693,8 +692,10 @@ export class SqlTaskRepository implements TaskRepository {
   }
 
   async #readForUpdate(db: Db, id: string): Promise<Task> {
-    const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const row = await db.one<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?${lock}`, [id]);
+    const row = await db.one<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?${db.dialect.forUpdate}`,
+      [id],
+    );
     if (!row) throw notFound('Task', id);
     return toTask(row);
   }
@@ -1021,11 +1022,4 @@ async function idsWhereIn(
     for (const r of rows) found.add(r.id);
   }
   return found;
-}
-
-/** Id lists in slices that stay far below every engine's bound-parameter limit. */
-function chunks<T>(items: readonly T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,3 +1,4 @@
+import { sqliteDialect } from '@orch/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/migrations/migrate.js';
 import { AsyncRepositoryFactory } from '../../src/repositories/async-repository-factory.js';
@@ -38,7 +39,7 @@ export function factoryTests(createStore: CreateStore): void {
 
     it('constructs repositories without touching the database', () => {
       const untouchable = {
-        dialect: 'sqlite',
+        dialect: sqliteDialect,
         query: () => {
           throw new Error('no I/O in constructors');
         },

@@ -1,4 +1,5 @@
-import { type Adapter, createAdapter, OrchError, registerAdapter, type StoreKind } from '@orch/core';
+import { type Adapter, createAdapter, OrchError, type StoreKind } from '@orch/core';
+import { registerAdapter } from '@orch/core/adapter-kit';
 
 /**
  * A registered test adapter that fails on demand: `faulty://NAME?inner=URL` wraps a real store

@@ -37,3 +37,5 @@ step "package checks (publint, are-the-types-wrong)"
 pnpm exec turbo run package:check --output-logs=errors-only
 step "core installs without drivers"
 bash scripts/check-core-install.sh
+step "zero-config two-liner from packed tarballs"
+bash scripts/check-zero-config-install.sh

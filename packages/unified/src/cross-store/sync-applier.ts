@@ -7,7 +7,7 @@ import {
   type VectorStore,
 } from '@orch/core';
 import type { OutboxEntry, SyncTarget } from '../outbox/outbox-entry.js';
-import type { Task } from '../repositories/task-types.js';
+import type { Task } from '../repositories/tasks/task-types.js';
 import { loadTasks } from './load-tasks.js';
 import { taskDocument, taskGraphNode, taskVectorMetadata } from './task-projection.js';
 

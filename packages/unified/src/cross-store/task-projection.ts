@@ -1,5 +1,5 @@
 import type { GraphNodeInput, Metadata } from '@orch/core';
-import type { Task } from '../repositories/task-types.js';
+import type { Task } from '../repositories/tasks/task-types.js';
 
 /** The label of task nodes in the graph store. */
 export const TASK_LABEL = 'Task';

@@ -13,8 +13,8 @@ import type { Embedder } from '../embedding/embedder.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import type { SyncReport } from '../outbox/sync-report.js';
-import { SqlTaskRepository } from '../repositories/sql-task-repository.js';
-import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/task-types.js';
+import { SqlTaskRepository } from '../repositories/tasks/sql-task-repository.js';
+import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/tasks/task-types.js';
 import { type ApplyOutcome, applyEntry, type SyncStores } from './sync-applier.js';
 import { DEPENDS_ON, normalizeRelationshipType, taskDocument } from './task-projection.js';
 

@@ -1,7 +1,7 @@
 import type { SyncStores } from '../cross-store/sync-applier.js';
 import { DEPENDS_ON } from '../cross-store/task-projection.js';
-import { SqlTaskRepository } from '../repositories/sql-task-repository.js';
-import type { Task } from '../repositories/task-types.js';
+import { SqlTaskRepository } from '../repositories/tasks/sql-task-repository.js';
+import type { Task } from '../repositories/tasks/task-types.js';
 import { Db } from '../util/db.js';
 import { marks } from '../util/sql-lists.js';
 import { criticalPath, type DependencyEdge, findCycle, topologicalOrder } from './dependency-graph.js';

@@ -24,7 +24,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { HashingEmbedder } from '../embedding/hashing-embedder.js';
 import { type MigrationResult, migrate } from '../migrations/migrate.js';
 import type { SyncReport } from '../outbox/sync-report.js';
-import type { UpdateTaskInput } from '../repositories/task-types.js';
+import type { UpdateTaskInput } from '../repositories/tasks/task-types.js';
 import {
   type SimilarTask,
   type SimilarTaskOptions,

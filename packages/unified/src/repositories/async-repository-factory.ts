@@ -2,12 +2,12 @@ import { OrchError, type SqlExecutor } from '@orch/core';
 import { MIGRATIONS } from '../migrations/index.js';
 import { schemaVersion } from '../migrations/schema-version.js';
 import type { RepositoryOptions } from './repository-types.js';
-import type { SessionRepository } from './session-repository.js';
-import type { SpecialistRepository } from './specialist-repository.js';
-import { SqlSessionRepository } from './sql-session-repository.js';
-import { SqlSpecialistRepository } from './sql-specialist-repository.js';
-import { SqlTaskRepository } from './sql-task-repository.js';
-import type { TaskRepository } from './task-repository.js';
+import type { SessionRepository } from './sessions/session-repository.js';
+import { SqlSessionRepository } from './sessions/sql-session-repository.js';
+import type { SpecialistRepository } from './specialists/specialist-repository.js';
+import { SqlSpecialistRepository } from './specialists/sql-specialist-repository.js';
+import { SqlTaskRepository } from './tasks/sql-task-repository.js';
+import type { TaskRepository } from './tasks/task-repository.js';
 
 /** What the factory is built on: an operational store (or any `SqlExecutor`), or an object holding one (the manager). */
 export type RepositorySource = SqlExecutor | { readonly operational: SqlExecutor | null | undefined };

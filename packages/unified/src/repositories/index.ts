@@ -1,7 +1,6 @@
 export { AsyncRepositoryFactory, type RepositorySource } from './async-repository-factory.js';
-export { DEFAULT_LIMIT, MAX_LIMIT, mergeMetadata, type TimeInput } from './input.js';
 export { isVersionConflict } from './repository-errors.js';
-export type { Page, PageOptions, RepositoryOptions, VersionOptions } from './repository-types.js';
+export type { JsonObject, Page, PageOptions, RepositoryOptions, VersionOptions } from './repository-types.js';
 export {
   type AppendEventInput,
   type CleanupSessionsOptions,
@@ -20,7 +19,9 @@ export {
   type StateRepository,
   type UpdateSessionInput,
   type WorkflowState,
-} from './session-repository.js';
+} from './sessions/session-repository.js';
+export { SqlSessionRepository } from './sessions/sql-session-repository.js';
+export { DEFAULT_LIMIT, MAX_LIMIT, mergeMetadata, type TimeInput } from './shared/input.js';
 export type {
   AssignmentStatus,
   CompleteAssignmentInput,
@@ -39,10 +40,10 @@ export type {
   TemplateValue,
   UpdateSpecialistInput,
   UpdateTemplateInput,
-} from './specialist-repository.js';
-export { SqlSessionRepository } from './sql-session-repository.js';
-export { SqlSpecialistRepository } from './sql-specialist-repository.js';
-export { FINISHED_TASK_STATUSES, SqlTaskRepository } from './sql-task-repository.js';
+} from './specialists/specialist-repository.js';
+export { SqlSpecialistRepository } from './specialists/sql-specialist-repository.js';
+export { renderTemplateText, templateVariables } from './specialists/template-render.js';
+export { SqlTaskRepository } from './tasks/sql-task-repository.js';
 export type {
   AddArtifactInput,
   CancelTaskOptions,
@@ -58,10 +59,11 @@ export type {
   TaskRepository,
   TaskSortField,
   TaskTreeNode,
-} from './task-repository.js';
+} from './tasks/task-repository.js';
 export {
   type CreateTaskInput,
-  type JsonObject,
+  FINISHED_TASK_STATUSES,
+  OPEN_TASK_STATUSES,
   TASK_STATUSES,
   TASK_TRANSITIONS,
   type Task,
@@ -69,5 +71,4 @@ export {
   type TaskStatus,
   type TaskWithRelations,
   type UpdateTaskInput,
-} from './task-types.js';
-export { renderTemplateText, templateVariables } from './template-render.js';
+} from './tasks/task-types.js';

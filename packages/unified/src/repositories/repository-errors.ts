@@ -41,7 +41,10 @@ export function isVersionConflict(err: unknown): boolean {
   return isOrchError(err, 'ORCH_CONFLICT') && err.details.reason === 'version';
 }
 
-/** Run `fn`; turn a unique-constraint failure into `ORCH_CONFLICT` with `message`. */
+/**
+ * Run `fn`; turn a unique-constraint failure (`details.constraint === 'unique'`, which every
+ * adapter sets) into `ORCH_CONFLICT` with `message`. Other constraint failures pass through.
+ */
 export async function uniqueOrConflict<T>(
   fn: () => Promise<T>,
   message: string,
@@ -50,7 +53,7 @@ export async function uniqueOrConflict<T>(
   try {
     return await fn();
   } catch (err) {
-    if (isOrchError(err, 'ORCH_CONSTRAINT_VIOLATION') && /unique|primary key|duplicate/i.test(err.message)) {
+    if (isOrchError(err, 'ORCH_CONSTRAINT_VIOLATION') && err.details.constraint === 'unique') {
       throw new OrchError('ORCH_CONFLICT', message, { kind: 'operational', details, cause: err });
     }
     throw err;

@@ -1,3 +1,6 @@
+/** A JSON object as stored in the `metadata`, `payload` and similar columns. */
+export type JsonObject = Record<string, unknown>;
+
 /** One page of a list or query: the items, and how many match in all (ignoring limit/offset). */
 export interface Page<T> {
   readonly items: T[];

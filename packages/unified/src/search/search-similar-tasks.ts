@@ -3,7 +3,7 @@ import { loadTasks } from '../cross-store/load-tasks.js';
 import type { SyncStores } from '../cross-store/sync-applier.js';
 import { DEPENDS_ON } from '../cross-store/task-projection.js';
 import type { Embedder } from '../embedding/embedder.js';
-import type { Task } from '../repositories/task-types.js';
+import type { Task } from '../repositories/tasks/task-types.js';
 
 export interface SimilarTaskOptions {
   /** Default 10. */

@@ -2,9 +2,9 @@ import { sqliteDialect } from '@orch/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/migrations/migrate.js';
 import { AsyncRepositoryFactory } from '../../src/repositories/async-repository-factory.js';
-import { SqlSessionRepository } from '../../src/repositories/sql-session-repository.js';
-import { SqlSpecialistRepository } from '../../src/repositories/sql-specialist-repository.js';
-import { SqlTaskRepository } from '../../src/repositories/sql-task-repository.js';
+import { SqlSessionRepository } from '../../src/repositories/sessions/sql-session-repository.js';
+import { SqlSpecialistRepository } from '../../src/repositories/specialists/sql-specialist-repository.js';
+import { SqlTaskRepository } from '../../src/repositories/tasks/sql-task-repository.js';
 import { type CreateStore, expectOrchError } from './repository-context.js';
 
 export function factoryTests(createStore: CreateStore): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqlSessionRepository } from '../../src/repositories/sql-session-repository.js';
+import { SqlSessionRepository } from '../../src/repositories/sessions/sql-session-repository.js';
 import {
   type CreateStore,
   countRows,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SqlSpecialistRepository } from '../../src/repositories/sql-specialist-repository.js';
-import { SqlTaskRepository } from '../../src/repositories/sql-task-repository.js';
-import { renderTemplateText, templateVariables } from '../../src/repositories/template-render.js';
+import { SqlSpecialistRepository } from '../../src/repositories/specialists/sql-specialist-repository.js';
+import { renderTemplateText, templateVariables } from '../../src/repositories/specialists/template-render.js';
+import { SqlTaskRepository } from '../../src/repositories/tasks/sql-task-repository.js';
 import {
   type CreateStore,
   expectOrchError,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SqlSpecialistRepository } from '../../src/repositories/sql-specialist-repository.js';
-import { SqlTaskRepository } from '../../src/repositories/sql-task-repository.js';
-import { TASK_STATUSES, TASK_TRANSITIONS, type TaskStatus } from '../../src/repositories/task-types.js';
+import { SqlSpecialistRepository } from '../../src/repositories/specialists/sql-specialist-repository.js';
+import { SqlTaskRepository } from '../../src/repositories/tasks/sql-task-repository.js';
+import { TASK_STATUSES, TASK_TRANSITIONS, type TaskStatus } from '../../src/repositories/tasks/task-types.js';
 import { Db } from '../../src/util/db.js';
 import {
   type CreateStore,

@@ -1,3 +1,5 @@
+import type { JsonObject } from '../repository-types.js';
+
 /** Task lifecycle states. */
 export const TASK_STATUSES = [
   'created',
@@ -27,7 +29,25 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]
   superseded: [],
 };
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
+
+/** Statuses `cleanup` treats as finished unless told otherwise. */
+export const FINISHED_TASK_STATUSES: readonly TaskStatus[] = [
+  'completed',
+  'failed',
+  'archived',
+  'superseded',
+];
+
+/** Statuses of tasks still to be done or under way (counted as `open` by `metrics`). */
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = [
+  'created',
+  'planning',
+  'ready',
+  'active',
+  'blocked',
+  'review',
+];
 
 export interface Task {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { OrchError } from '@orch/core';
-import { invalidInput } from './repository-errors.js';
+import { invalidInput } from '../repository-errors.js';
 import type { TemplateValue } from './specialist-repository.js';
 
 /** `{{name}}`, spaces inside the braces allowed; names are letters, digits, `_`, `.` and `-`. */

@@ -1,5 +1,7 @@
-import { invalidInput } from './repository-errors.js';
-import type { JsonObject } from './task-types.js';
+import { isOrchError } from '@orch/core';
+import { validateText } from '@orch/core/adapter-kit';
+import { invalidInput } from '../repository-errors.js';
+import type { JsonObject } from '../repository-types.js';
 
 /** Longest id accepted anywhere (ids are application strings or generated UUIDs). */
 export const MAX_ID_LENGTH = 200;
@@ -51,6 +53,13 @@ export class InputReader {
       return undefined;
     }
     return checkText(v, this.field(field), options.max ?? 10_000, true);
+  }
+
+  /** A string that must be given (it may be empty unless `nonEmpty`). */
+  requiredText(field: string, max: number, nonEmpty: boolean): string {
+    const v = this.#obj[field];
+    if (v === undefined) throw invalidInput(this.field(field), nonEmpty ? 'a non-empty string' : 'a string');
+    return checkText(v, this.field(field), max, nonEmpty);
   }
 
   /** A string that may be empty (descriptions, results). */
@@ -132,14 +141,27 @@ export function checkText(value: unknown, field: string, max: number, nonEmpty: 
   if (typeof value !== 'string' || (nonEmpty && value.trim() === '') || value.length > max) {
     throw invalidInput(field, `${nonEmpty ? 'a non-empty' : 'a'} string of at most ${max} characters`, value);
   }
-  return value;
+  return wellFormed(value, field);
 }
 
 export function checkId(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_ID_LENGTH) {
     throw invalidInput(field, `a non-empty id string of at most ${MAX_ID_LENGTH} characters`, value);
   }
-  return value;
+  return wellFormed(value, field);
+}
+
+/**
+ * A string every store keeps as given: a lone UTF-16 surrogate (which UTF-8 engines would turn
+ * into U+FFFD) is `ORCH_INVALID_INPUT` naming the field, before anything is written.
+ */
+export function wellFormed(value: string, field: string): string {
+  if (value.isWellFormed()) return value;
+  try {
+    return validateText(value, field, 'operational');
+  } catch (err) {
+    throw isOrchError(err) ? err.withDetails({ field }) : err;
+  }
 }
 
 export function checkInt(value: unknown, field: string, min: number, max: number): number {

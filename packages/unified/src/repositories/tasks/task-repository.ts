@@ -1,5 +1,5 @@
-import type { TimeInput } from './input.js';
-import type { Page, PageOptions, VersionOptions } from './repository-types.js';
+import type { Page, PageOptions, VersionOptions } from '../repository-types.js';
+import type { TimeInput } from '../shared/input.js';
 import type {
   CreateTaskInput,
   JsonObject,

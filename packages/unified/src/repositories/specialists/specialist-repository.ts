@@ -1,5 +1,4 @@
-import type { Page, PageOptions, VersionOptions } from './repository-types.js';
-import type { JsonObject } from './task-types.js';
+import type { JsonObject, Page, PageOptions, VersionOptions } from '../repository-types.js';
 
 /** A specialist role (architect, implementer, tester…) that subtasks are assigned to. */
 export interface Specialist {

@@ -1,6 +1,5 @@
-import type { TimeInput } from './input.js';
-import type { Page, PageOptions, VersionOptions } from './repository-types.js';
-import type { JsonObject } from './task-types.js';
+import type { JsonObject, Page, PageOptions, VersionOptions } from '../repository-types.js';
+import type { TimeInput } from '../shared/input.js';
 
 /** Session states. `active` and `paused` are open; the others are ended and carry `endedAt`. */
 export const SESSION_STATUSES = ['active', 'paused', 'completed', 'failed', 'archived'] as const;

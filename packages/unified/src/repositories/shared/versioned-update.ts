@@ -1,0 +1,83 @@
+import { backoffDelay } from '@orch/core/adapter-kit';
+import type { Db } from '../../util/db.js';
+import { conflict, invalidInput, isVersionConflict, notFound, staleVersion } from '../repository-errors.js';
+import { checkInt } from './input.js';
+
+/**
+ * Thrown inside an update transaction when the row moved on between read and write: its
+ * `UPDATE … WHERE id = ? AND version = ?` changed nothing. {@link versionedUpdate} retries it.
+ */
+export class VersionRace extends Error {
+  constructor() {
+    super('the row changed between read and write');
+    this.name = 'VersionRace';
+  }
+}
+
+/** Waits between attempts of a write that lost a race: short, jittered, capped at 50 ms. */
+const RETRY_BACKOFF = { baseMs: 2, maxMs: 50, jitter: 1 } as const;
+
+export interface VersionedUpdate<T, H = Db> {
+  /** Shown in messages: `Task`, `Session`, `Specialist` … */
+  readonly entity: string;
+  /** The table with the `id` and `version` columns, to report the version a conflict met. */
+  readonly table: string;
+  readonly id: string;
+  /** The caller's `expectedVersion`: with it a race is a conflict at once, never retried. */
+  readonly expected: number | undefined;
+  /** Attempts in all before a race becomes `ORCH_CONFLICT`. Default 20. */
+  readonly maxAttempts?: number;
+  /** Also retry version conflicts the attempt raised itself (read-modify-write). */
+  readonly retryConflicts?: boolean;
+  /** How one attempt runs atomically (a transaction), and what it hands the attempt. */
+  readonly transaction: (fn: (handle: H) => Promise<T>) => Promise<T>;
+  /** One attempt: read the row, check it, write it with `WHERE version = ?`, throw `VersionRace` on 0 rows. */
+  readonly attempt: (handle: H) => Promise<T>;
+}
+
+/**
+ * The one optimistic-concurrency loop of the repositories: run `attempt` in a transaction; when
+ * the row moved on under it, try again (after a short backoff) unless the caller pinned the
+ * version; when attempts run out, `ORCH_CONFLICT` with the version the row is at.
+ */
+export async function versionedUpdate<T, H = Db>(db: Db, update: VersionedUpdate<T, H>): Promise<T> {
+  const maxAttempts = update.maxAttempts ?? 20;
+  let lastConflict: unknown;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await update.transaction(update.attempt);
+    } catch (err) {
+      const race = err instanceof VersionRace;
+      if (!race && !(update.retryConflicts && isVersionConflict(err))) throw err;
+      lastConflict = race ? undefined : err;
+      if ((race && update.expected !== undefined) || attempt >= maxAttempts) {
+        if (lastConflict) throw lastConflict;
+        throw await raceLost(db, update);
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, RETRY_BACKOFF)));
+    }
+  }
+}
+
+/** `expectedVersion` of an options object, checked (`min` is 0 where "not created yet" is a version). */
+export function expectedVersion(options: unknown, min = 1): number | undefined {
+  if (typeof options !== 'object' || options === null) throw invalidInput('options', 'an object', options);
+  const v = (options as { expectedVersion?: unknown }).expectedVersion;
+  return v === undefined ? undefined : checkInt(v, 'options.expectedVersion', min, Number.MAX_SAFE_INTEGER);
+}
+
+async function raceLost(
+  db: Db,
+  update: Pick<VersionedUpdate<unknown>, 'entity' | 'table' | 'id' | 'expected'>,
+): Promise<Error> {
+  const row = await db.one<{ version: number | string }>(`SELECT version FROM ${update.table} WHERE id = ?`, [
+    update.id,
+  ]);
+  if (!row) return notFound(update.entity, update.id);
+  const actual = Number(row.version);
+  if (update.expected !== undefined) return staleVersion(update.entity, update.id, update.expected, actual);
+  return conflict(
+    `${update.entity} ${JSON.stringify(update.id)} kept changing while this update was retried (it is at version ${actual} now); re-read it and apply your change again.`,
+    { reason: 'version', entity: update.entity, id: update.id, actualVersion: actual },
+  );
+}

@@ -27,6 +27,23 @@ describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
     expect((await m.health()).status).toBe('healthy');
   });
 
+  it('works with no configuration and no other call: open(), then write', async () => {
+    // The data directory comes from the environment, as it would for a user.
+    const saved = process.env.ORCH_DATA_DIR;
+    process.env.ORCH_DATA_DIR = join(dir, 'two-liner');
+    try {
+      const db = await UnifiedDatabaseManager.open();
+      const { task, pending } = await db.createTaskWithEmbeddings({ task: { title: 'x' } });
+      expect(task.title).toBe('x');
+      expect(pending).toEqual([]);
+      expect((await db.graph!.getNode(task.id))?.properties.title).toBe('x');
+      await db.close();
+    } finally {
+      if (saved === undefined) delete process.env.ORCH_DATA_DIR;
+      else process.env.ORCH_DATA_DIR = saved;
+    }
+  });
+
   it('never silently uses the current directory', async () => {
     const xdg = join(dir, 'xdg');
     await using m = await UnifiedDatabaseManager.open({ env: { XDG_DATA_HOME: xdg }, backgroundSync: false });

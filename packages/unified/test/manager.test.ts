@@ -1,8 +1,24 @@
 import '@orch/adapter-memory';
-import { createAdapter, isOrchError, type VectorStore } from '@orch/core';
+import {
+  createAdapter,
+  isOrchError,
+  type OperationalStore,
+  type OrchError,
+  type SqlValue,
+  type VectorStore,
+} from '@orch/core';
 import { AdapterBase, registerAdapter } from '@orch/core/adapter-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UnifiedDatabaseManager } from '../src/index.js';
+import {
+  AsyncRepositoryFactory,
+  MIGRATIONS,
+  migrate,
+  migrationDialects,
+  SqlTaskRepository,
+  schemaVersion,
+  UnifiedDatabaseManager,
+  withDialectMigrations,
+} from '../src/index.js';
 import { fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';
 
 class UnreachableVectorStore extends AdapterBase {
@@ -144,12 +160,69 @@ describe('UnifiedDatabaseManager', () => {
   });
 
   it('migrates idempotently and records the version', async () => {
-    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {} });
+    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {}, migrate: false });
     expect((await m.migrate()).applied).toEqual([1]);
     expect(await m.migrate()).toEqual({ applied: [], version: 1 });
     const rows = await m.operational.query<{ id: number; name: string }>(
       'SELECT id, name FROM orch_migrations',
     );
     expect(rows).toEqual([{ id: 1, name: 'core-schema' }]);
+  });
+
+  it('migrates while opening, so the first write just works', async () => {
+    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {} });
+    const { task, pending } = await m.createTaskWithEmbeddings({ task: { title: 'x' } });
+    expect(pending).toEqual([]);
+    expect((await m.tasks.get(task.id))?.title).toBe('x');
+    expect(await m.migrate()).toEqual({ applied: [], version: 1 });
+  });
+
+  it('with migrate: false, creates nothing and says to call migrate() until it ran', async () => {
+    await using m = await UnifiedDatabaseManager.open({ config: memoryConfig, env: {}, migrate: false });
+    const calls: [string, () => Promise<unknown>][] = [
+      ['createTaskWithEmbeddings', () => m.createTaskWithEmbeddings({ task: { title: 'x' } })],
+      ['updateTask', () => m.updateTask('t', { title: 'y' })],
+      ['tasks.create', () => m.tasks.create({ title: 'x' })],
+      ['tasks.get', () => m.tasks.get('t')],
+      ['searchSimilarTasks', () => m.searchSimilarTasks('x')],
+      ['syncPending', () => m.syncPending()],
+      ['a repository on the bare store', () => new SqlTaskRepository(m.operational).query()],
+      ['the factory', () => new AsyncRepositoryFactory(m).createTaskRepository()],
+    ];
+    for (const [what, call] of calls) {
+      const err = await call().catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_INVALID_CONFIG'), `${what}: ${String(err)}`).toBe(true);
+      expect((err as OrchError).message, what).toContain('migrate()');
+      expect((err as OrchError).details, what).toMatchObject({
+        reason: 'not-migrated',
+        schemaVersion: 0,
+        requiredSchemaVersion: 1,
+      });
+    }
+    // Nothing was created behind the caller's back, not even the migrations table.
+    expect(await schemaVersion(m.operational)).toBe(0);
+    await m.migrate();
+    const { task } = await m.createTaskWithEmbeddings({ task: { title: 'x' } });
+    expect((await m.tasks.get(task.id))?.title).toBe('x');
+  });
+
+  it('refuses a dialect it has no migrations for, naming the ones it has', async () => {
+    const store = await createAdapter('operational', 'memory:');
+    // The same engine under another dialect name, as a third-party adapter would report it.
+    const mysqlish = {
+      dialect: { ...store.dialect, name: 'mysql' },
+      query: (sql: string, params?: readonly SqlValue[]) => store.query(sql, params),
+      execute: (sql: string, params?: readonly SqlValue[]) => store.execute(sql, params),
+      transaction: store.transaction.bind(store),
+    } as unknown as OperationalStore;
+    const err = await migrate(mysqlish).catch((e: unknown) => e);
+    expect(isOrchError(err, 'ORCH_UNSUPPORTED')).toBe(true);
+    expect((err as OrchError).message).toContain('"mysql"');
+    expect((err as OrchError).details).toMatchObject({ dialect: 'mysql', dialects: ['sqlite', 'postgres'] });
+    expect(migrationDialects()).toEqual(['sqlite', 'postgres']);
+    // With statements for that dialect name, the same store migrates.
+    const withMysql = withDialectMigrations('mysql', { 1: MIGRATIONS[0]!.up.sqlite! });
+    expect((await migrate(mysqlish, withMysql)).version).toBe(1);
+    await store.close();
   });
 });

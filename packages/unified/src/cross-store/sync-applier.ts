@@ -6,10 +6,12 @@ import {
   type VectorMetric,
   type VectorStore,
 } from '@orch/core';
+import type { Embedder } from '../embedding/embedder.js';
 import type { OutboxEntry, SyncTarget } from '../outbox/outbox-entry.js';
 import type { Task } from '../repositories/tasks/task-types.js';
+import { Db } from '../util/db.js';
 import { loadTasks } from './load-tasks.js';
-import { taskDocument, taskGraphNode, taskVectorMetadata } from './task-projection.js';
+import { DEPENDS_ON, taskDocument, taskGraphNode, taskVectorMetadata } from './task-projection.js';
 
 export interface SyncStores {
   readonly operational: SqlExecutor;
@@ -17,6 +19,8 @@ export interface SyncStores {
   readonly graph: GraphStore | undefined;
   readonly collection: string;
   readonly metric: VectorMetric;
+  /** Embeds tasks created without an embedding (through the manager's task repository). */
+  readonly embedder: Embedder;
 }
 
 export interface ApplyOutcome {
@@ -24,36 +28,60 @@ export interface ApplyOutcome {
   readonly failed: { readonly target: SyncTarget; readonly error: unknown }[];
 }
 
+/** What an entry is applied from: the rows as they are now. */
+interface TaskView {
+  /** The entry's task; undefined when its row is gone. */
+  readonly task: Task | undefined;
+  /** Tasks the entry's task depends on (rows of `task_dependencies`), that exist. */
+  readonly dependsOn: readonly string[];
+  /** Every task the entry touches, by id. */
+  readonly tasks: ReadonlyMap<string, Task>;
+}
+
 /**
  * Apply one outbox entry to the vector and graph stores. Every write is an idempotent upsert or
- * delete keyed by the task id, and every write is derived from the task row as it is *now*: an
- * entry replayed late for a task deleted since only deletes, so a replay can never resurrect an
- * orphan embedding or edge.
+ * delete keyed by the task id, derived from the rows as they are *now*, whatever the operation
+ * that recorded the entry: a task whose row is gone is removed (its node with its edges), a task
+ * that exists gets its node and its `DEPENDS_ON` edges exactly as `task_dependencies` has them
+ * (stale edges are removed). So entries may be applied late, twice or out of order: the mirror
+ * ends up matching the rows, and a replay can never resurrect an orphan embedding or edge.
  */
 export async function applyEntry(
   entry: OutboxEntry,
   stores: SyncStores,
   targets: readonly SyncTarget[] = entry.pending,
 ): Promise<ApplyOutcome> {
+  const view = await readView(entry, stores, targets.includes('graph') && stores.graph !== undefined);
   const applied: SyncTarget[] = [];
   const failed: { target: SyncTarget; error: unknown }[] = [];
-  const endpointIds = new Set<string>([entry.taskId]);
-  for (const e of entry.payload.edges ?? []) {
-    endpointIds.add(e.from);
-    endpointIds.add(e.to);
-  }
-  const tasks = await loadTasks(stores.operational, [...endpointIds]);
-  const task = tasks.get(entry.taskId);
   for (const target of targets) {
     try {
-      if (target === 'vector') await applyVector(entry, task, stores);
-      else await applyGraph(entry, task, tasks, stores);
+      if (target === 'vector') await applyVector(entry, view.task, stores);
+      else await applyGraph(entry, view, stores);
       applied.push(target);
     } catch (error) {
       failed.push({ target, error });
     }
   }
   return { applied, failed };
+}
+
+async function readView(entry: OutboxEntry, stores: SyncStores, withEdges: boolean): Promise<TaskView> {
+  const dependsOn = withEdges
+    ? (
+        await new Db(stores.operational).query<{ id: string }>(
+          'SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? ORDER BY depends_on_id',
+          [entry.taskId],
+        )
+      ).map((r) => r.id)
+    : [];
+  const ids = new Set<string>([entry.taskId, ...dependsOn]);
+  for (const e of entry.payload.edges ?? []) {
+    ids.add(e.from);
+    ids.add(e.to);
+  }
+  const tasks = await loadTasks(stores.operational, [...ids]);
+  return { task: tasks.get(entry.taskId), dependsOn: dependsOn.filter((id) => tasks.has(id)), tasks };
 }
 
 // Collections this process has ensured (same dimension and metric), per store: ensureCollection is
@@ -71,12 +99,16 @@ function ensuredCollections(store: VectorStore): Set<string> {
 async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: SyncStores): Promise<void> {
   const vector = stores.vector;
   if (!vector) return;
-  if (!task || entry.operation === 'delete') {
+  if (!task) {
     await ignoreMissingCollection(vector.delete(stores.collection, { ids: [entry.taskId] }));
     return;
   }
-  if (entry.operation === 'upsert' && entry.payload.embedding) {
-    const { embedding } = entry.payload;
+  if (entry.operation === 'upsert') {
+    // Created with an embedding (createTaskWithEmbeddings), or without one (the task repository):
+    // then the task's text is embedded now.
+    const embedding = entry.payload.embedding ?? {
+      vector: (await stores.embedder.embed([taskDocument(task)]))[0]!,
+    };
     const record = {
       id: task.id,
       vector: embedding.vector,
@@ -102,7 +134,8 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
     }
     return;
   }
-  // sync: keep the stored vector, refresh what is derived from the row.
+  // Anything else: keep the stored vector, refresh what is derived from the row. (A task whose
+  // embedding is not written yet gets it from its own pending `upsert` entry.)
   const [existing] = await ignoreMissingCollection(vector.get(stores.collection, [task.id]));
   if (!existing?.vector) return;
   await vector.upsert(stores.collection, [
@@ -115,23 +148,30 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
   ]);
 }
 
-async function applyGraph(
-  entry: OutboxEntry,
-  task: Task | undefined,
-  tasks: Map<string, Task>,
-  stores: SyncStores,
-): Promise<void> {
+async function applyGraph(entry: OutboxEntry, view: TaskView, stores: SyncStores): Promise<void> {
   const graph = stores.graph;
   if (!graph) return;
-  if (!task || entry.operation === 'delete') {
+  const { task, tasks, dependsOn } = view;
+  if (!task) {
     await graph.deleteNodes([entry.taskId]);
     return;
   }
+  // DEPENDS_ON edges come from the rows; other relationship types given at creation are kept
+  // as given (they live only in the graph).
+  const wanted: EdgeKey[] = [
+    ...dependsOn.map((to) => ({ from: task.id, to, type: DEPENDS_ON })),
+    ...(entry.payload.edges ?? []).filter(
+      (e) => e.type !== DEPENDS_ON && tasks.has(e.from) && tasks.has(e.to),
+    ),
+  ];
   // Endpoints are upserted from their rows first, so an edge never waits for another task's replay.
-  const edges: EdgeKey[] = (entry.payload.edges ?? []).filter((e) => tasks.has(e.from) && tasks.has(e.to));
-  const nodeIds = new Set([task.id, ...edges.flatMap((e) => [e.from, e.to])]);
+  const nodeIds = new Set([task.id, ...wanted.flatMap((e) => [e.from, e.to])]);
   await graph.upsertNodes([...nodeIds].map((id) => taskGraphNode(tasks.get(id)!)));
-  if (edges.length > 0) await graph.upsertEdges(edges);
+  const present = await graph.getEdges(task.id, { direction: 'out', types: [DEPENDS_ON] });
+  const keep = new Set(dependsOn);
+  const stale = present.filter((e) => e.from === task.id && !keep.has(e.to));
+  if (stale.length > 0) await graph.deleteEdges(stale.map(({ from, to, type }) => ({ from, to, type })));
+  if (wanted.length > 0) await graph.upsertEdges(wanted);
 }
 
 /** Metadata keys the caller added at creation (everything not derived from the row). */

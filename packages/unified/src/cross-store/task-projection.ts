@@ -7,7 +7,7 @@ export const TASK_LABEL = 'Task';
 export const DEPENDS_ON = 'DEPENDS_ON';
 
 /**
- * Relationship types arrive in the seed's style (`depends_on`); graph types are stored in
+ * Relationship types often arrive in snake case (`depends_on`); graph types are stored in
  * upper snake case so `depends_on`, `DependsOn` and `DEPENDS_ON` are one type.
  */
 export function normalizeRelationshipType(type: string): string {

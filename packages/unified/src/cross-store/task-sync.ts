@@ -5,6 +5,7 @@ import {
   type Metadata,
   type OperationalStore,
   OrchError,
+  type Transaction,
   type VectorMetric,
   type VectorStore,
 } from '@orch/core';
@@ -13,14 +14,19 @@ import type { Embedder } from '../embedding/embedder.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import type { SyncReport } from '../outbox/sync-report.js';
+import { checkText } from '../repositories/shared/input.js';
 import { SqlTaskRepository } from '../repositories/tasks/sql-task-repository.js';
+import { type TaskChange, TaskChanges } from '../repositories/tasks/task-changes.js';
 import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/tasks/task-types.js';
+import { recordingScope, useWriteScope } from '../repositories/tasks/task-write-scope.js';
+import { Db } from '../util/db.js';
+import { newId } from '../util/ids.js';
 import { type ApplyOutcome, applyEntry, type SyncStores } from './sync-applier.js';
 import { DEPENDS_ON, normalizeRelationshipType, taskDocument } from './task-projection.js';
 
 /**
- * A relationship in either the seed's shape (`from_id`/`to_id`) or orch's (`from`/`to`). Leave out
- * `from` (or write `'$self'` for either end) to mean the task being created, whose id may be generated.
+ * A relationship as `from_id`/`to_id` or as `from`/`to`. Leave out `from` (or write `'$self'` for
+ * either end) to mean the task being created, whose id may be generated.
  */
 export type RelationshipInput =
   | { readonly from?: string; readonly to: string; readonly type: string }
@@ -44,7 +50,10 @@ export interface CrossStoreResult {
   readonly applied: SyncTarget[];
   /** Stores the outbox will write later (the task is already committed). */
   readonly pending: SyncTarget[];
-  /** Why each pending store failed. */
+  /**
+   * Why each pending store failed. A store can be pending without an error: when the call ran
+   * inside a caller's transaction, the outbox writes it once that transaction has committed.
+   */
   readonly errors: { readonly target: SyncTarget; readonly code: string; readonly message: string }[];
 }
 
@@ -57,24 +66,53 @@ export interface TaskSyncOptions {
   readonly embedder: Embedder;
   readonly strict: boolean;
   readonly backoff: BackoffPolicy;
+  /** The clock of task timestamps and of the outbox schedule. */
+  readonly now: () => Date;
+  /** Resolves once the operational schema is known to be migrated (rejects with the reason otherwise). */
+  readonly ready: () => Promise<void>;
 }
 
+/** The outcome of one write's outbox entries: applied, failed, or left for the replay. */
+interface WriteOutcome extends ApplyOutcome {
+  /** Left for the replay: the write ran inside a caller's transaction that has not committed yet. */
+  readonly deferred: SyncTarget[];
+}
+
+/** One write through the outbox: its result, the entries it recorded, what became of them. */
+interface Written<T> {
+  readonly value: T;
+  readonly entries: OutboxEntry[];
+  readonly outcome: WriteOutcome;
+}
+
+const OPERATIONS: Readonly<Record<TaskChange, OutboxOperation>> = {
+  created: 'upsert',
+  changed: 'sync',
+  deleted: 'delete',
+};
+
 /**
- * Cross-store task writes: the task row and an outbox entry commit in one operational
- * transaction, then the entry is applied to the vector and graph stores (idempotent upserts keyed
- * by the task id). What fails stays in the outbox for `syncPending()`.
+ * Cross-store task writes. Every task write, whichever method makes it, runs as one unit: the
+ * rows, and one outbox entry per task the write changed, commit in one operational transaction;
+ * then the entries are applied to the vector and graph stores (idempotent, derived from the
+ * rows). What fails stays in the outbox for `syncPending()`. The same unit serves
+ * `createTaskWithEmbeddings`, `updateTask`, `deleteTask` and every write of {@link TaskSync.tasks}.
  */
 export class TaskSync {
   readonly #options: TaskSyncOptions;
   readonly #outbox: Outbox;
+  readonly #tasks: SqlTaskRepository;
 
   constructor(options: TaskSyncOptions) {
     this.#options = options;
-    this.#outbox = new Outbox({ backoff: options.backoff, now: () => new Date() });
+    this.#outbox = new Outbox({ backoff: options.backoff, now: options.now });
+    this.#tasks = useWriteScope(new SqlTaskRepository(options.operational, { now: options.now }), {
+      run: async (db, fn) => (await this.#write(db, fn)).value,
+    });
   }
 
   /** What search and dependency helpers need. */
-  get context(): SyncStores & { embedder: Embedder } {
+  get context(): SyncStores {
     const o = this.#options;
     return {
       operational: o.operational,
@@ -86,11 +124,9 @@ export class TaskSync {
     };
   }
 
-  #targets(): SyncTarget[] {
-    const targets: SyncTarget[] = [];
-    if (this.#options.vector) targets.push('vector');
-    if (this.#options.graph) targets.push('graph');
-    return targets;
+  /** A task repository whose every write goes through the outbox, like the methods below. */
+  get tasks(): SqlTaskRepository {
+    return this.#tasks;
   }
 
   async createTaskWithEmbeddings(
@@ -109,44 +145,46 @@ export class TaskSync {
       );
     }
     const strict = options.strict ?? this.#options.strict;
-    const edges = (input.relationships ?? []).map(normalizeRelationship);
+    const id = input.task.id === undefined ? newId() : input.task.id;
+    const edges = (input.relationships ?? []).map((rel, i) => resolveSelf(normalizeRelationship(rel, i), id));
+    const text =
+      input.embedding?.text === undefined
+        ? undefined
+        : checkText(input.embedding.text, 'embedding.text', 10_000_000, false);
     const embeddingMetadata =
       input.embedding?.metadata === undefined
         ? undefined
         : validateMetadata(input.embedding.metadata, 'embedding');
     // The vector is computed before anything is written, so a bad embedding writes nothing.
     const vector = this.#options.vector ? await this.#vectorFor(input) : undefined;
-    const { task, entry } = await this.#options.operational.transaction(async (tx) => {
-      const repo = new SqlTaskRepository(tx);
-      const created = await repo.create(input.task);
-      const resolved = edges.map((e) => ({
-        from: e.from === '$self' ? created.id : e.from,
-        to: e.to === '$self' ? created.id : e.to,
-        type: e.type,
-      }));
-      await this.#checkEndpoints(repo, resolved);
-      const dependsOn = new Map<string, string[]>();
-      for (const e of resolved)
-        if (e.type === DEPENDS_ON) dependsOn.set(e.from, [...(dependsOn.get(e.from) ?? []), e.to]);
-      for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
-      const payload: OutboxPayload = {
-        ...(vector
-          ? {
-              embedding: {
-                vector,
-                ...(input.embedding?.text ? { document: input.embedding.text } : {}),
-                ...(embeddingMetadata ? { metadata: embeddingMetadata } : {}),
-              },
-            }
-          : {}),
-        edges: resolved,
-      };
-      const outboxEntry = await this.#outbox.add(tx, created.id, 'upsert', payload, this.#targets());
-      return { task: created, entry: outboxEntry };
-    });
-    const outcome = await this.#apply(entry);
-    if (strict && outcome.failed.length > 0) await this.#undoCreate(task, entry, outcome);
-    return result(task, outcome);
+    const payload: OutboxPayload = {
+      ...(vector
+        ? {
+            embedding: {
+              vector,
+              ...(text ? { document: text } : {}),
+              ...(embeddingMetadata ? { metadata: embeddingMetadata } : {}),
+            },
+          }
+        : {}),
+      edges,
+    };
+    const written = await this.#write(
+      new Db(this.#options.operational),
+      async (db, changes) => {
+        const repo = this.#repository(db, changes);
+        const created = await repo.create({ ...input.task, id });
+        await checkEndpoints(repo, edges);
+        const dependsOn = new Map<string, string[]>();
+        for (const e of edges)
+          if (e.type === DEPENDS_ON) dependsOn.set(e.from, [...(dependsOn.get(e.from) ?? []), e.to]);
+        for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
+        return created;
+      },
+      new Map([[id, payload]]),
+    );
+    if (strict && written.outcome.failed.length > 0) await this.#undoCreate(written);
+    return result(written.value, written.outcome);
   }
 
   async updateTask(
@@ -154,21 +192,18 @@ export class TaskSync {
     patch: UpdateTaskInput,
     options: { expectedVersion?: number },
   ): Promise<CrossStoreResult> {
-    const { task, entry } = await this.#options.operational.transaction(async (tx) => {
-      const repo = new SqlTaskRepository(tx);
-      const updated = await repo.update(id, patch, options);
-      const outboxEntry = await this.#outbox.add(tx, id, 'sync', {}, this.#targets());
-      return { task: updated, entry: outboxEntry };
-    });
-    return result(task, await this.#apply(entry));
+    const written = await this.#write(new Db(this.#options.operational), (db, changes) =>
+      this.#repository(db, changes).update(id, patch, options),
+    );
+    return result(written.value, written.outcome);
   }
 
   async deleteTask(
     id: string,
     options: { force?: boolean },
   ): Promise<CrossStoreResult & { deleted: string[] }> {
-    const { task, ids, entries } = await this.#options.operational.transaction(async (tx) => {
-      const repo = new SqlTaskRepository(tx);
+    const written = await this.#write(new Db(this.#options.operational), async (db, changes) => {
+      const repo = this.#repository(db, changes);
       const existing = await repo.get(id);
       if (!existing)
         throw new OrchError('ORCH_NOT_FOUND', `Task "${id}" does not exist.`, {
@@ -177,22 +212,9 @@ export class TaskSync {
         });
       const tree = (await repo.hierarchy(id)).map((t) => t.id);
       await repo.delete(id, options);
-      const added: OutboxEntry[] = [];
-      for (const taskId of tree)
-        added.push(await this.#outbox.add(tx, taskId, 'delete', {}, this.#targets()));
-      return { task: existing, ids: tree, entries: added };
+      return { task: existing as Task, tree };
     });
-    let last: ApplyOutcome = { applied: this.#targets(), failed: [] };
-    const failed = new Map<SyncTarget, unknown>();
-    for (const entry of entries) {
-      last = await this.#apply(entry);
-      for (const f of last.failed) failed.set(f.target, f.error);
-    }
-    const outcome: ApplyOutcome = {
-      applied: this.#targets().filter((t) => !failed.has(t)),
-      failed: [...failed].map(([target, error]) => ({ target, error })),
-    };
-    return { ...result(task, outcome), deleted: ids };
+    return { ...result(written.value.task, written.outcome), deleted: written.value.tree };
   }
 
   pendingCount(): Promise<number> {
@@ -200,6 +222,7 @@ export class TaskSync {
   }
 
   async syncPending(options: { force?: boolean }): Promise<SyncReport> {
+    await this.#options.ready();
     const failures: { taskId: string; target: SyncTarget; code: string; message: string }[] = [];
     let completed = 0;
     // Entries of one task are applied in order: once one fails for a store, later ones for that
@@ -217,8 +240,78 @@ export class TaskSync {
     }
     const remaining = await this.#outbox.due(this.#options.operational, { force: true, limit: 1 });
     const pending = await this.pendingCount();
-    const next = remaining[0] ? Math.max(0, Date.parse(remaining[0].nextAttemptAt) - Date.now()) : undefined;
+    const next = remaining[0]
+      ? Math.max(0, Date.parse(remaining[0].nextAttemptAt) - this.#outbox.nowMs())
+      : undefined;
     return { completed, pending, failures, ...(next !== undefined ? { nextAttemptInMs: next } : {}) };
+  }
+
+  #targets(): SyncTarget[] {
+    const targets: SyncTarget[] = [];
+    if (this.#options.vector) targets.push('vector');
+    if (this.#options.graph) targets.push('graph');
+    return targets;
+  }
+
+  /** A task repository inside a write unit: its writes join the unit's transaction and record into `changes`. */
+  #repository(db: Db, changes: TaskChanges): SqlTaskRepository {
+    return useWriteScope(
+      new SqlTaskRepository(db.executor, { now: this.#options.now }),
+      recordingScope(changes),
+    );
+  }
+
+  /**
+   * The one write path: `fn` runs in a transaction; every task it changed gets an outbox entry
+   * (with its payload from `payloads`, if any) in that same transaction; after the commit the
+   * entries are applied. Inside a caller's transaction they are left for the replay instead, so
+   * the other stores never show a write that may still roll back.
+   */
+  async #write<T>(
+    db: Db,
+    fn: (db: Db, changes: TaskChanges) => Promise<T>,
+    payloads?: ReadonlyMap<string, OutboxPayload>,
+  ): Promise<Written<T>> {
+    await this.#options.ready();
+    const targets = this.#targets();
+    const committed = await db.transaction(async (tx) => {
+      const changes = new TaskChanges();
+      const value = await fn(tx, changes);
+      const entries: OutboxEntry[] = [];
+      if (targets.length > 0) {
+        for (const [taskId, change] of changes.entries()) {
+          const payload = payloads?.get(taskId) ?? {};
+          entries.push(await this.#outbox.add(tx.executor, taskId, OPERATIONS[change], payload, targets));
+        }
+      }
+      return { value, entries, nested: ((tx.executor as Partial<Transaction>).depth ?? 1) > 1 };
+    });
+    const { value, entries } = committed;
+    if (committed.nested || entries.length === 0) {
+      const deferred = entries.length === 0 ? [] : targets;
+      return {
+        value,
+        entries,
+        outcome: { applied: targets.filter((t) => !deferred.includes(t)), failed: [], deferred },
+      };
+    }
+    return { value, entries, outcome: await this.#applyAll(entries, targets) };
+  }
+
+  /** Apply a write's entries in order; a store that failed once is left to the replay for the rest. */
+  async #applyAll(entries: readonly OutboxEntry[], targets: readonly SyncTarget[]): Promise<WriteOutcome> {
+    const failed = new Map<SyncTarget, unknown>();
+    for (const entry of entries) {
+      const runnable = entry.pending.filter((t) => !failed.has(t));
+      if (runnable.length === 0) continue;
+      const outcome = await this.#apply(entry, runnable);
+      for (const f of outcome.failed) failed.set(f.target, f.error);
+    }
+    return {
+      applied: targets.filter((t) => !failed.has(t)),
+      failed: [...failed].map(([target, error]) => ({ target, error })),
+      deferred: [],
+    };
   }
 
   async #apply(entry: OutboxEntry, targets: readonly SyncTarget[] = entry.pending): Promise<ApplyOutcome> {
@@ -230,26 +323,26 @@ export class TaskSync {
   }
 
   /**
-   * Strict mode: remove what reached the other stores, then the row and the entry. A store that
-   * cannot be cleaned now gets a `delete` entry, so it converges to "no trace" as soon as it is back.
+   * Strict mode: delete the row again and drop the write's entries, in one unit whose own entries
+   * remove what reached the other stores. A store that cannot be cleaned now keeps its `delete`
+   * entry, so it converges to "no trace" as soon as it is back.
    */
-  async #undoCreate(task: Task, entry: OutboxEntry, outcome: ApplyOutcome): Promise<never> {
-    const { operational } = this.#options;
-    const compensation = await operational.transaction(async (tx) => {
-      await new SqlTaskRepository(tx).delete(task.id, { force: true });
-      await this.#outbox.remove(tx, entry.id);
-      return this.#outbox.add(tx, task.id, 'delete', {}, this.#targets());
+  async #undoCreate(written: Written<Task>): Promise<never> {
+    const task = written.value;
+    await this.#write(new Db(this.#options.operational), async (db, changes) => {
+      await this.#repository(db, changes).delete(task.id, { force: true });
+      for (const entry of written.entries) await this.#outbox.remove(db.executor, entry.id);
     });
-    await this.#apply(compensation);
-    const reasons = outcome.failed.map((f) => `${f.target}: ${describe(f.error).message}`).join('; ');
-    const first = outcome.failed[0]!.error;
+    const { failed } = written.outcome;
+    const reasons = failed.map((f) => `${f.target}: ${describe(f.error).message}`).join('; ');
+    const first = failed[0]!.error;
     throw new OrchError(
       isOrchError(first) ? first.code : 'ORCH_CONNECTION_FAILED',
       `createTaskWithEmbeddings (strict) could not write task "${task.id}" to every store (${reasons}); everything written was undone.`,
       {
         cause: first,
         retriable: isOrchError(first) ? first.retriable : true,
-        details: { taskId: task.id, failed: outcome.failed.map((f) => f.target) },
+        details: { taskId: task.id, failed: failed.map((f) => f.target) },
       },
     );
   }
@@ -285,18 +378,18 @@ export class TaskSync {
     const [vector] = await this.#options.embedder.embed([text]);
     return vector!;
   }
+}
 
-  async #checkEndpoints(repo: SqlTaskRepository, edges: readonly EdgeKey[]): Promise<void> {
-    const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
-    const found = new Set((await repo.getMany(ids)).map((t) => t.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw new OrchError(
-        'ORCH_NOT_FOUND',
-        `Relationships refer to unknown task${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; nothing was written.`,
-        { kind: 'operational', details: { missing } },
-      );
-    }
+async function checkEndpoints(repo: SqlTaskRepository, edges: readonly EdgeKey[]): Promise<void> {
+  const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
+  const found = new Set((await repo.getMany(ids)).map((t) => t.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new OrchError(
+      'ORCH_NOT_FOUND',
+      `Relationships refer to unknown task${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; nothing was written.`,
+      { kind: 'operational', details: { missing } },
+    );
   }
 }
 
@@ -327,6 +420,14 @@ function normalizeRelationship(rel: RelationshipInput, i: number): EdgeKey {
   return { from, to, type };
 }
 
+function resolveSelf(edge: EdgeKey, id: string): EdgeKey {
+  return {
+    from: edge.from === '$self' ? id : edge.from,
+    to: edge.to === '$self' ? id : edge.to,
+    type: edge.type,
+  };
+}
+
 function describe(error: unknown): { code: string; message: string } {
   if (isOrchError(error)) return { code: error.code, message: error.message };
   return {
@@ -335,11 +436,11 @@ function describe(error: unknown): { code: string; message: string } {
   };
 }
 
-function result(task: Task, outcome: ApplyOutcome): CrossStoreResult {
+function result(task: Task, outcome: WriteOutcome): CrossStoreResult {
   return {
     task,
     applied: outcome.applied,
-    pending: outcome.failed.map((f) => f.target),
+    pending: [...outcome.failed.map((f) => f.target), ...outcome.deferred],
     errors: outcome.failed.map((f) => ({ target: f.target, ...describe(f.error) })),
   };
 }

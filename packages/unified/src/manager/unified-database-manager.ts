@@ -22,8 +22,12 @@ import {
 import { TaskDependencies } from '../dependencies/task-dependencies.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { HashingEmbedder } from '../embedding/hashing-embedder.js';
+import { MIGRATIONS } from '../migrations/index.js';
 import { type MigrationResult, migrate } from '../migrations/migrate.js';
+import type { Migration } from '../migrations/migration.js';
+import { assertMigrated } from '../migrations/schema-check.js';
 import type { SyncReport } from '../outbox/sync-report.js';
+import type { TaskRepository } from '../repositories/tasks/task-repository.js';
 import type { UpdateTaskInput } from '../repositories/tasks/task-types.js';
 import {
   type SimilarTask,
@@ -34,8 +38,22 @@ import { resolveDataDir } from './data-dir.js';
 import type { UnifiedHealth } from './unified-health.js';
 
 export interface UnifiedDatabaseManagerOptions {
-  /** The seed's `{ databases: { operational, vector, graph } }` (object or JSON). None: embedded SQLite. */
+  /** `{ databases: { operational, vector, graph } }` (object or JSON text). None: embedded SQLite. */
   readonly config?: unknown;
+  /**
+   * Bring the operational schema up to date while opening (default `true`). With `false` nothing
+   * is created: call `migrate()` yourself; until then every call rejects with
+   * `ORCH_INVALID_CONFIG` (`details.reason: 'not-migrated'`) saying so.
+   */
+  readonly migrate?: boolean;
+  /**
+   * The migrations `open()` and `migrate()` apply. Default: the built-in ones, which have
+   * statements for the `sqlite` and `postgres` dialects; for another dialect pass
+   * `withDialectMigrations(name, statements)`.
+   */
+  readonly migrations?: readonly Migration[];
+  /** The clock of task timestamps and of the outbox's retry schedule (tests pin it). Default: the system clock. */
+  readonly now?: () => Date;
   /** Directory of the embedded database when no config is given; else `ORCH_DATA_DIR`, else the user data dir. */
   readonly dataDir?: string;
   /** Defaults to `process.env` (for `ORCH_*_URL` overrides and `ORCH_DATA_DIR`). */
@@ -69,7 +87,6 @@ type Stores = {
  *
  * @example
  * await using db = await UnifiedDatabaseManager.open({ config: { databases: { operational: { url: 'memory:' }, vector: { url: 'memory:' } } } });
- * await db.migrate();
  * const { task, pending } = await db.createTaskWithEmbeddings({ task: { title: 'Plan the release' }, embedding: { text: 'release planning' } });
  */
 export class UnifiedDatabaseManager {
@@ -78,6 +95,9 @@ export class UnifiedDatabaseManager {
   readonly #sync: TaskSync;
   readonly #embedder: Embedder;
   readonly #intervalMs: number;
+  readonly #migrations: readonly Migration[];
+  /** Resolved once the schema is known to be current (only a successful check is kept). */
+  #schemaChecked: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #syncing: Promise<SyncReport> | undefined;
   #closing: Promise<void> | undefined;
@@ -86,11 +106,14 @@ export class UnifiedDatabaseManager {
     stores: Stores,
     openErrors: Partial<Record<StoreKind, OrchError>>,
     options: UnifiedDatabaseManagerOptions,
+    migrated: boolean,
   ) {
     this.#stores = stores;
     this.#openErrors = openErrors;
     this.#embedder = options.embedder ?? new HashingEmbedder();
     this.#intervalMs = options.syncIntervalMs ?? 1000;
+    this.#migrations = options.migrations ?? MIGRATIONS;
+    if (migrated) this.#schemaChecked = Promise.resolve();
     this.#sync = new TaskSync({
       ...stores,
       collection: options.collection ?? 'tasks',
@@ -98,15 +121,30 @@ export class UnifiedDatabaseManager {
       embedder: this.#embedder,
       strict: options.strict ?? false,
       backoff: { baseMs: this.#intervalMs, maxMs: options.maxBackoffMs ?? 60_000 },
+      now: options.now ?? (() => new Date()),
+      ready: () => this.#ready(),
     });
   }
 
-  /** Open the configured stores. The operational store must open; a vector or graph store that cannot is reported by `health()` and written to later through the outbox. */
+  /**
+   * Open the configured stores and (unless `migrate: false`) bring the operational schema up to
+   * date. The operational store must open; a vector or graph store that cannot is reported by
+   * `health()` and written to later through the outbox.
+   */
   static async open(options: UnifiedDatabaseManagerOptions = {}): Promise<UnifiedDatabaseManager> {
     const env = options.env ?? process.env;
     const config = resolveConfig(options, env);
     if (config.adapters.length > 0) await loadAdapters(config.adapters);
     const operational = await createAdapter('operational', config.databases.operational!);
+    const migrating = options.migrate ?? true;
+    if (migrating) {
+      try {
+        await migrate(operational, options.migrations ?? MIGRATIONS);
+      } catch (err) {
+        await operational.close().catch(() => undefined);
+        throw err;
+      }
+    }
     const openErrors: Partial<Record<StoreKind, OrchError>> = {};
     const optional: { vector?: VectorStore; graph?: GraphStore } = {};
     try {
@@ -131,6 +169,7 @@ export class UnifiedDatabaseManager {
       { operational, vector: optional.vector, graph: optional.graph },
       openErrors,
       options,
+      migrating,
     );
     if ((options.backgroundSync ?? true) && (optional.vector || optional.graph))
       manager.#schedule(manager.#intervalMs);
@@ -153,14 +192,26 @@ export class UnifiedDatabaseManager {
     return this.#embedder;
   }
 
+  /**
+   * The task repository of this manager: the full {@link TaskRepository}, whose every write
+   * (create, update, status changes, dependencies, delete, cleanup) records outbox entries in its
+   * own transaction and then carries the change to the vector and graph stores, exactly like
+   * {@link updateTask}. `AsyncRepositoryFactory` over the manager hands out this one.
+   */
+  get tasks(): TaskRepository {
+    return this.#sync.tasks;
+  }
+
   /** Dependency questions: blockers, ready tasks, topological order, critical path, cycles. */
   get dependencies(): TaskDependencies {
     return new TaskDependencies(this.#sync.context);
   }
 
-  /** Apply pending schema migrations to the operational store. Idempotent. */
-  migrate(): Promise<MigrationResult> {
-    return migrate(this.#stores.operational);
+  /** Apply pending schema migrations to the operational store. Idempotent; `open()` already does it unless `migrate: false`. */
+  async migrate(): Promise<MigrationResult> {
+    const result = await migrate(this.#stores.operational, this.#migrations);
+    this.#schemaChecked = Promise.resolve();
+    return result;
   }
 
   /**
@@ -203,10 +254,11 @@ export class UnifiedDatabaseManager {
   }
 
   /** Tasks most similar to a text (embedded with the embedder) or a vector, joined with their rows. */
-  searchSimilarTasks(
+  async searchSimilarTasks(
     query: string | readonly number[],
     options: SimilarTaskOptions = {},
   ): Promise<SimilarTask[]> {
+    await this.#ready();
     return searchSimilarTasks(this.#sync.context, query, options);
   }
 
@@ -262,6 +314,18 @@ export class UnifiedDatabaseManager {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** The schema check, once per manager: `ORCH_INVALID_CONFIG` ('not-migrated') until `migrate()` ran. */
+  #ready(): Promise<void> {
+    if (!this.#schemaChecked) {
+      const checking = assertMigrated(this.#stores.operational).catch((err: unknown) => {
+        if (this.#schemaChecked === checking) this.#schemaChecked = undefined;
+        throw err;
+      });
+      this.#schemaChecked = checking;
+    }
+    return this.#schemaChecked;
   }
 
   #schedule(delayMs: number): void {

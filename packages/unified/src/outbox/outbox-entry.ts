@@ -4,9 +4,12 @@ import type { EdgeKey, Metadata } from '@orch/core';
 export type SyncTarget = 'vector' | 'graph';
 
 /**
- * - `upsert`: write the task's embedding and graph node (and the given edges);
- * - `sync`: refresh the vector metadata and graph node from the task row (after an update);
- * - `delete`: remove the task's embedding and node (with its edges).
+ * What recorded the entry (every entry is applied from the rows as they are when it runs):
+ * - `upsert`: a task was created: write its embedding (the one given, or its text embedded) and
+ *   its graph node with its edges;
+ * - `sync`: a task changed (fields, status, dependencies): refresh its vector metadata, graph node
+ *   and `DEPENDS_ON` edges;
+ * - `delete`: a task was deleted: remove its embedding and node (with its edges).
  */
 export type OutboxOperation = 'upsert' | 'sync' | 'delete';
 

@@ -1,6 +1,5 @@
 import { OrchError, type SqlExecutor } from '@orch/core';
-import { MIGRATIONS } from '../migrations/index.js';
-import { schemaVersion } from '../migrations/schema-version.js';
+import { assertMigrated, requiredSchemaVersion } from '../migrations/schema-check.js';
 import type { RepositoryOptions } from './repository-types.js';
 import type { SessionRepository } from './sessions/session-repository.js';
 import { SqlSessionRepository } from './sessions/sql-session-repository.js';
@@ -9,16 +8,22 @@ import { SqlSpecialistRepository } from './specialists/sql-specialist-repository
 import { SqlTaskRepository } from './tasks/sql-task-repository.js';
 import type { TaskRepository } from './tasks/task-repository.js';
 
-/** What the factory is built on: an operational store (or any `SqlExecutor`), or an object holding one (the manager). */
-export type RepositorySource = SqlExecutor | { readonly operational: SqlExecutor | null | undefined };
+/**
+ * What the factory is built on: an operational store (or any `SqlExecutor`), or an object holding
+ * one (the manager). When that object also has a `tasks` repository (the manager's, whose writes
+ * keep the vector and graph stores in step), `createTaskRepository()` returns it.
+ */
+export type RepositorySource =
+  | SqlExecutor
+  | { readonly operational: SqlExecutor | null | undefined; readonly tasks?: TaskRepository };
 
 /**
  * Creates the repositories over the operational store, after checking once that `migrate()` has
- * brought the schema up to date (`ORCH_INVALID_CONFIG` otherwise). Closing it only marks it closed:
- * the store belongs to whoever opened it.
+ * brought the schema up to date (`ORCH_INVALID_CONFIG` with `details.reason: 'not-migrated'`
+ * otherwise). Closing it only marks it closed: the store belongs to whoever opened it.
  *
  * @example
- * await migrate(manager.operational);
+ * const manager = await UnifiedDatabaseManager.open(); // migrates
  * await using factory = new AsyncRepositoryFactory(manager);
  * const tasks = await factory.createTaskRepository();
  * const task = await tasks.create({ title: 'New Task', type: 'analysis' });
@@ -43,22 +48,25 @@ export class AsyncRepositoryFactory implements AsyncDisposable {
 
   /** The schema version the repositories need (the last migration's id). */
   static get requiredSchemaVersion(): number {
-    return MIGRATIONS[MIGRATIONS.length - 1]?.id ?? 0;
+    return requiredSchemaVersion();
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  /** The source's own `tasks` repository when it has one (the manager's), else one over the store. */
   async createTaskRepository(): Promise<TaskRepository> {
-    return new SqlTaskRepository(await this.#executor(), this.#options);
+    const executor = await this.#executor();
+    const own = isExecutor(this.#source) ? undefined : this.#source.tasks;
+    return own ?? new SqlTaskRepository(executor, this.#options);
   }
 
   async createSessionRepository(): Promise<SessionRepository> {
     return new SqlSessionRepository(await this.#executor(), this.#options);
   }
 
-  /** The seed's name for {@link createSessionRepository}. */
+  /** Another name for {@link createSessionRepository} (sessions hold the workflow state). */
   createStateRepository(): Promise<SessionRepository> {
     return this.createSessionRepository();
   }
@@ -120,14 +128,6 @@ function isExecutor(value: unknown): value is SqlExecutor {
 }
 
 async function check(executor: SqlExecutor): Promise<SqlExecutor> {
-  const required = AsyncRepositoryFactory.requiredSchemaVersion;
-  const current = await schemaVersion(executor);
-  if (current < required) {
-    throw new OrchError(
-      'ORCH_INVALID_CONFIG',
-      `The operational database schema is at version ${current} but the repositories need ${required}: run migrate() first.`,
-      { kind: 'operational', details: { schemaVersion: current, requiredSchemaVersion: required } },
-    );
-  }
+  await assertMigrated(executor);
   return executor;
 }

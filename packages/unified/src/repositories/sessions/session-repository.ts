@@ -111,7 +111,7 @@ export interface SessionMetrics {
 
 /**
  * Orchestration state: sessions, per-session context values, one workflow state per session and
- * an append-only event log. (The seed called this the state repository.)
+ * an append-only event log. Also known as the state repository (`StateRepository`).
  */
 export interface SessionRepository {
   create(input: CreateSessionInput): Promise<Session>;
@@ -153,5 +153,5 @@ export interface SessionRepository {
   metrics(): Promise<SessionMetrics>;
 }
 
-/** The seed's name for the same repository. */
+/** Another name for {@link SessionRepository}: it holds the workflow state. */
 export type StateRepository = SessionRepository;

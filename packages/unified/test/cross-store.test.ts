@@ -106,6 +106,28 @@ for (const backend of Object.keys(BACKENDS)) {
       expect(await m.vector!.describeCollection('tasks')).toBeNull();
     });
 
+    it('refuses text with a lone surrogate, typed, and writes nothing anywhere', async () => {
+      const { m } = await manager(backend);
+      for (const input of [
+        { task: { title: 'bad \ud800' } },
+        { task: { title: 'ok' }, embedding: { text: 'bad \udfff' } },
+        { task: { title: 'ok' }, embedding: { metadata: { note: '\ud800' } } },
+      ]) {
+        const err = await m.createTaskWithEmbeddings(input).catch((e: unknown) => e);
+        expect(isOrchError(err, 'ORCH_INVALID_INPUT'), String(err)).toBe(true);
+      }
+      const t = (await m.createTaskWithEmbeddings({ task: { id: 'fine', title: 'fine' } })).task;
+      const err = await m.updateTask(t.id, { description: '\udc00' }).catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_INVALID_INPUT')).toBe(true);
+      expect((err as { details: { field?: string } }).details.field).toBe('patch.description');
+      expect(await m.operational.query('SELECT id, version FROM tasks')).toEqual([
+        { id: 'fine', version: 1 },
+      ]);
+      expect((await m.health()).outbox.pending).toBe(0);
+      expect(await m.vector!.count('tasks')).toBe(1);
+      expect((await m.graph!.findNodes({ label: 'Task' })).map((n) => n.id)).toEqual(['fine']);
+    });
+
     it('rejects a NaN embedding before writing anything', async () => {
       const { m } = await manager(backend);
       const err = await m

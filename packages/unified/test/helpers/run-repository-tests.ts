@@ -4,6 +4,7 @@ import type { CreateStore } from './repository-context.js';
 import { sessionRepositoryTests } from './session-repository-tests.js';
 import { specialistRepositoryTests } from './specialist-repository-tests.js';
 import { taskRepositoryTests } from './task-repository-tests.js';
+import { wellFormedTextTests } from './well-formed-text-tests.js';
 
 export type { CreateStore } from './repository-context.js';
 
@@ -20,5 +21,6 @@ export function runRepositoryTests(name: string, createStore: CreateStore): void
     sessionRepositoryTests(createStore);
     specialistRepositoryTests(createStore);
     factoryTests(createStore);
+    wellFormedTextTests(createStore);
   });
 }

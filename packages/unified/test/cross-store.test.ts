@@ -1,55 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import '@orch/adapter-memory';
-import '@orch/adapter-sqlite';
 import { type GraphStore, isOrchError, type VectorStore } from '@orch/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UnifiedDatabaseManager } from '../src/index.js';
-import { fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';
-
-beforeAll(() => registerFaultyAdapter());
-
-let open: UnifiedDatabaseManager[] = [];
-afterEach(async () => {
-  await Promise.allSettled(open.map((m) => m.close()));
-  open = [];
-});
-
-const dir = mkdtempSync(join(tmpdir(), 'orch-cross-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { describe, expect, it } from 'vitest';
+import type { UnifiedDatabaseManager } from '../src/index.js';
+import { BACKENDS, faultyManagers } from './helpers/faulty-manager.js';
 
 /** The same tests on the in-memory stores and on one embedded SQLite file per test. */
-const BACKENDS: Record<string, (name: string) => string> = {
-  memory: () => 'memory:',
-  sqlite: (name) => `sqlite:///${join(dir, `${name}.db`)}`,
-};
-
-let seq = 0;
-async function manager(
-  backend: string,
-  options: { strict?: boolean; backgroundSync?: boolean; syncIntervalMs?: number } = {},
-) {
-  const name = `${backend}${++seq}`;
-  const url = BACKENDS[backend]!(name);
-  const inner = encodeURIComponent(url);
-  const m = await UnifiedDatabaseManager.open({
-    config: {
-      databases: {
-        operational: { url },
-        vector: { url: `faulty://${name}?inner=${inner}` },
-        graph: { url: `faulty://${name}?inner=${inner}` },
-      },
-    },
-    env: {},
-    backgroundSync: options.backgroundSync ?? false,
-    syncIntervalMs: options.syncIntervalMs ?? 20,
-    ...(options.strict !== undefined ? { strict: options.strict } : {}),
-  });
-  open.push(m);
-  await m.migrate();
-  return { m, vectorFault: fault(`${name}:vector`), graphFault: fault(`${name}:graph`) };
-}
+const manager = faultyManagers('cross-store');
 
 /** Task ids in each store, read behind the faults. */
 async function idsEverywhere(m: UnifiedDatabaseManager, vectorInner: VectorStore, graphInner: GraphStore) {
@@ -66,7 +21,7 @@ async function idsEverywhere(m: UnifiedDatabaseManager, vectorInner: VectorStore
   return { operational, vector: vectorIds.sort(), vectorCount, graph: nodes };
 }
 
-for (const backend of Object.keys(BACKENDS)) {
+for (const backend of BACKENDS) {
   describe(`createTaskWithEmbeddings on ${backend}`, () => {
     it('writes the row, the embedding, the node and the edges, keyed by application ids', async () => {
       const { m } = await manager(backend);

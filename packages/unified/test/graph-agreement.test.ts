@@ -1,68 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import '@orch/adapter-memory';
-import '@orch/adapter-sqlite';
-import type { GraphStore, VectorStore } from '@orch/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AsyncRepositoryFactory, DEPENDS_ON, TASK_LABEL, UnifiedDatabaseManager } from '../src/index.js';
-import { type Fault, fault, registerFaultyAdapter } from './helpers/faulty-adapter.js';
+import { describe, expect, it } from 'vitest';
+import { AsyncRepositoryFactory, DEPENDS_ON, TASK_LABEL } from '../src/index.js';
+import { BACKENDS, type FaultyManager, faultyManagers } from './helpers/faulty-manager.js';
 
 // Every kind of task write, through every entry point, leaves the graph and the vector store
 // agreeing with the task rows: the same tasks, titles and statuses, and exactly the dependency
 // edges of task_dependencies. On the in-memory stores and on one embedded SQLite file.
 
-beforeAll(() => registerFaultyAdapter());
-
-const dir = mkdtempSync(join(tmpdir(), 'orch-agreement-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const BACKENDS: Record<string, (name: string) => string> = {
-  memory: () => 'memory:',
-  sqlite: (name) => `sqlite:///${join(dir, `${name}.db`)}`,
-};
-
-let open: UnifiedDatabaseManager[] = [];
-afterEach(async () => {
-  await Promise.allSettled(open.map((m) => m.close()));
-  open = [];
-});
-
-let seq = 0;
-interface Setup {
-  readonly m: UnifiedDatabaseManager;
-  readonly vectorFault: Fault;
-  readonly graphFault: Fault;
-  readonly graph: GraphStore;
-  readonly vector: VectorStore;
-}
-
-async function setup(backend: string): Promise<Setup> {
-  const name = `agree-${backend}-${++seq}`;
-  const url = BACKENDS[backend]!(name);
-  const inner = encodeURIComponent(url);
-  const m = await UnifiedDatabaseManager.open({
-    config: {
-      databases: {
-        operational: { url },
-        vector: { url: `faulty://${name}?inner=${inner}` },
-        graph: { url: `faulty://${name}?inner=${inner}` },
-      },
-    },
-    env: {},
-    backgroundSync: false,
-  });
-  open.push(m);
-  const vectorFault = fault(`${name}:vector`);
-  const graphFault = fault(`${name}:graph`);
-  return {
-    m,
-    vectorFault,
-    graphFault,
-    graph: graphFault.inner as GraphStore,
-    vector: vectorFault.inner as VectorStore,
-  };
-}
+const setup = faultyManagers('agreement');
+type Setup = FaultyManager;
 
 /** What the rows say, and what the graph and vector stores mirror of it (read behind the faults). */
 async function snapshot({ m, graph, vector }: Setup) {
@@ -113,7 +58,7 @@ async function expectAgreement(s: Setup, after: string): Promise<void> {
   expect((await s.m.health()).outbox.pending, `outbox after ${after}`).toBe(0);
 }
 
-for (const backend of Object.keys(BACKENDS)) {
+for (const backend of BACKENDS) {
   describe(`the graph and the vector store agree with the task rows on ${backend}`, () => {
     it('after every kind of write, through the manager and its task repository', async () => {
       const s = await setup(backend);

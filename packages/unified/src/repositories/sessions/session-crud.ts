@@ -1,7 +1,7 @@
 import type { SqlValue } from '@orch/core';
 import { newId } from '../../util/ids.js';
 import { marks } from '../../util/sql-lists.js';
-import { conflict, notFound, staleVersion, uniqueOrConflict } from '../repository-errors.js';
+import { conflict, uniqueOrConflict } from '../repository-errors.js';
 import type { Page, VersionOptions } from '../repository-types.js';
 import {
   checkId,
@@ -14,7 +14,7 @@ import {
   toJsonText,
 } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import { expectedVersion, readForUpdate, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import { deleteSessions } from './session-cleanup.js';
 import {
   type CreateSessionInput,
@@ -25,7 +25,7 @@ import {
   type SessionStatus,
   type UpdateSessionInput,
 } from './session-repository.js';
-import { SESSION_COLUMNS, type SessionRow, sessionExists, toSession } from './session-rows.js';
+import { SESSION_COLUMNS, SESSIONS, type SessionRow, sessionExists, toSession } from './session-rows.js';
 
 const NAME_MAX = 1000;
 
@@ -85,21 +85,12 @@ export async function updateSession(
   const metadata = r.object('metadata');
   const expected = expectedVersion(options);
   return versionedUpdate(ctx.db, {
-    entity: 'Session',
-    table: 'sessions',
+    table: SESSIONS,
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
     attempt: async (db) => {
-      const row = await db.one<SessionRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?${db.dialect.forUpdate}`,
-        [id],
-      );
-      if (!row) throw notFound('Session', id);
-      const current = toSession(row);
-      if (expected !== undefined && current.version !== expected) {
-        throw staleVersion('Session', id, expected, current.version);
-      }
+      const current = await readForUpdate(db, SESSIONS, id, expected);
       const now = ctx.stamp();
       const nextStatus = status ?? current.status;
       const ended = ENDED_SESSION_STATUSES.includes(nextStatus);

@@ -2,6 +2,7 @@ import { type Db, parseJson } from '../../util/db.js';
 import { notFound } from '../repository-errors.js';
 import type { JsonObject } from '../repository-types.js';
 import { num } from '../shared/input.js';
+import type { VersionedTable } from '../shared/versioned-update.js';
 import type { Session, SessionStatus } from './session-repository.js';
 
 /** A row of `sessions` as the engines return it. */
@@ -30,6 +31,14 @@ export function toSession(row: SessionRow): Session {
     endedAt: row.ended_at,
   };
 }
+
+/** `sessions` for versioned updates. */
+export const SESSIONS: VersionedTable<Session, SessionRow> = {
+  entity: 'Session',
+  table: 'sessions',
+  columns: SESSION_COLUMNS,
+  toEntity: toSession,
+};
 
 export async function sessionExists(db: Db, id: string): Promise<boolean> {
   return (await db.one('SELECT 1 AS x FROM sessions WHERE id = ?', [id])) !== undefined;

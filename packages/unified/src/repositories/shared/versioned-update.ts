@@ -17,11 +17,19 @@ export class VersionRace extends Error {
 /** Waits between attempts of a write that lost a race: short, jittered, capped at 50 ms. */
 const RETRY_BACKOFF = { baseMs: 2, maxMs: 50, jitter: 1 } as const;
 
-export interface VersionedUpdate<T, H = Db> {
+/** A table of rows with an `id` and a `version` column, and how its rows become entities. */
+export interface VersionedTable<T, R> {
   /** Shown in messages: `Task`, `Session`, `Specialist` … */
   readonly entity: string;
-  /** The table with the `id` and `version` columns, to report the version a conflict met. */
   readonly table: string;
+  /** The column list read into `R`. */
+  readonly columns: string;
+  readonly toEntity: (row: R) => T;
+}
+
+export interface VersionedUpdate<T, H = Db> {
+  /** Where the row lives, to report the version a conflict met. */
+  readonly table: Pick<VersionedTable<unknown, never>, 'entity' | 'table'>;
   readonly id: string;
   /** The caller's `expectedVersion`: with it a race is a conflict at once, never retried. */
   readonly expected: number | undefined;
@@ -59,6 +67,29 @@ export async function versionedUpdate<T, H = Db>(db: Db, update: VersionedUpdate
   }
 }
 
+/**
+ * The row to update, locked for the rest of the transaction where the dialect locks rows:
+ * `ORCH_NOT_FOUND` when it is missing, `ORCH_CONFLICT` when `expected` is given and the row is at
+ * another version.
+ */
+export async function readForUpdate<T extends { readonly version: number }, R>(
+  db: Db,
+  table: VersionedTable<T, R>,
+  id: string,
+  expected?: number,
+): Promise<T> {
+  const row = await db.one<R>(
+    `SELECT ${table.columns} FROM ${table.table} WHERE id = ?${db.dialect.forUpdate}`,
+    [id],
+  );
+  if (!row) throw notFound(table.entity, id);
+  const current = table.toEntity(row);
+  if (expected !== undefined && current.version !== expected) {
+    throw staleVersion(table.entity, id, expected, current.version);
+  }
+  return current;
+}
+
 /** `expectedVersion` of an options object, checked (`min` is 0 where "not created yet" is a version). */
 export function expectedVersion(options: unknown, min = 1): number | undefined {
   if (typeof options !== 'object' || options === null) throw invalidInput('options', 'an object', options);
@@ -68,16 +99,14 @@ export function expectedVersion(options: unknown, min = 1): number | undefined {
 
 async function raceLost(
   db: Db,
-  update: Pick<VersionedUpdate<unknown>, 'entity' | 'table' | 'id' | 'expected'>,
+  { table: { entity, table }, id, expected }: Pick<VersionedUpdate<unknown>, 'table' | 'id' | 'expected'>,
 ): Promise<Error> {
-  const row = await db.one<{ version: number | string }>(`SELECT version FROM ${update.table} WHERE id = ?`, [
-    update.id,
-  ]);
-  if (!row) return notFound(update.entity, update.id);
+  const row = await db.one<{ version: number | string }>(`SELECT version FROM ${table} WHERE id = ?`, [id]);
+  if (!row) return notFound(entity, id);
   const actual = Number(row.version);
-  if (update.expected !== undefined) return staleVersion(update.entity, update.id, update.expected, actual);
+  if (expected !== undefined) return staleVersion(entity, id, expected, actual);
   return conflict(
-    `${update.entity} ${JSON.stringify(update.id)} kept changing while this update was retried (it is at version ${actual} now); re-read it and apply your change again.`,
-    { reason: 'version', entity: update.entity, id: update.id, actualVersion: actual },
+    `${entity} ${JSON.stringify(id)} kept changing while this update was retried (it is at version ${actual} now); re-read it and apply your change again.`,
+    { reason: 'version', entity, id, actualVersion: actual },
   );
 }

@@ -1,15 +1,16 @@
 import type { Db } from '../../util/db.js';
 import { newId } from '../../util/ids.js';
 import { marks } from '../../util/sql-lists.js';
-import { conflict, notFound, staleVersion, uniqueOrConflict } from '../repository-errors.js';
+import { conflict, uniqueOrConflict } from '../repository-errors.js';
 import type { VersionOptions } from '../repository-types.js';
 import { checkId, checkText, InputReader, mergeMetadata, toJsonText } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import { expectedVersion, readForUpdate, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import type { CreateSpecialistInput, Specialist, UpdateSpecialistInput } from './specialist-repository.js';
 import {
   NAME_MAX,
   SPECIALIST_COLUMNS,
+  SPECIALISTS,
   type SpecialistRow,
   TEXT_MAX,
   toSpecialist,
@@ -116,21 +117,12 @@ export async function updateSpecialist(
   const active = r.bool('active');
   const expected = expectedVersion(options);
   return versionedUpdate(ctx.db, {
-    entity: 'Specialist',
-    table: 'specialists',
+    table: SPECIALISTS,
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
     attempt: async (db) => {
-      const row = await db.one<SpecialistRow>(
-        `SELECT ${SPECIALIST_COLUMNS} FROM specialists WHERE id = ?${db.dialect.forUpdate}`,
-        [id],
-      );
-      if (!row) throw notFound('Specialist', id);
-      const current = toSpecialist(row);
-      if (expected !== undefined && current.version !== expected) {
-        throw staleVersion('Specialist', id, expected, current.version);
-      }
+      const current = await readForUpdate(db, SPECIALISTS, id, expected);
       if (name !== undefined && name !== current.name) await checkNameFree(db, name, id);
       const next: Specialist = {
         ...current,

@@ -2,6 +2,7 @@ import type { SqlValue } from '@orch/core';
 import { type Db, parseJson } from '../../util/db.js';
 import type { JsonObject } from '../repository-types.js';
 import { containsPattern, num } from '../shared/input.js';
+import type { VersionedTable } from '../shared/versioned-update.js';
 import type { Specialist } from './specialist-repository.js';
 
 /** A row of `specialists` as the engines return it. */
@@ -44,6 +45,14 @@ export function toSpecialist(row: SpecialistRow): Specialist {
     updatedAt: row.updated_at,
   };
 }
+
+/** `specialists` for versioned updates. */
+export const SPECIALISTS: VersionedTable<Specialist, SpecialistRow> = {
+  entity: 'Specialist',
+  table: 'specialists',
+  columns: SPECIALIST_COLUMNS,
+  toEntity: toSpecialist,
+};
 
 /**
  * Specialists matching `clauses` that handle `taskType`. Task types are a JSON array in a text

@@ -1,11 +1,17 @@
 import { parseJson } from '../../util/db.js';
 import { newId } from '../../util/ids.js';
 import { marks } from '../../util/sql-lists.js';
-import { conflict, invalidInput, notFound, staleVersion, uniqueOrConflict } from '../repository-errors.js';
+import { conflict, invalidInput, notFound, uniqueOrConflict } from '../repository-errors.js';
 import type { VersionOptions } from '../repository-types.js';
 import { checkId, checkText, InputReader, num } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import {
+  expectedVersion,
+  readForUpdate,
+  type VersionedTable,
+  VersionRace,
+  versionedUpdate,
+} from '../shared/versioned-update.js';
 import type {
   CreateTemplateInput,
   SpecialistTemplate,
@@ -27,6 +33,13 @@ interface TemplateRow {
 }
 
 const TEMPLATE_COLUMNS = 'id, name, category, template, variables, version, created_at, updated_at';
+
+const TEMPLATES: VersionedTable<SpecialistTemplate, TemplateRow> = {
+  entity: 'Template',
+  table: 'specialist_templates',
+  columns: TEMPLATE_COLUMNS,
+  toEntity: (row) => toTemplate(row),
+};
 
 export async function createTemplate(
   ctx: RepositoryContext,
@@ -106,20 +119,12 @@ export async function updateTemplate(
   const variables = r.stringArray('variables');
   const expected = expectedVersion(options);
   return versionedUpdate(ctx.db, {
-    entity: 'Template',
-    table: 'specialist_templates',
+    table: TEMPLATES,
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
     attempt: async (db) => {
-      const row = await db.one<TemplateRow>(
-        `SELECT ${TEMPLATE_COLUMNS} FROM specialist_templates WHERE id = ?`,
-        [id],
-      );
-      if (!row) throw notFound('Template', id);
-      const current = toTemplate(row);
-      if (expected !== undefined && current.version !== expected)
-        throw staleVersion('Template', id, expected, current.version);
+      const current = await readForUpdate(db, TEMPLATES, id, expected);
       const nextText = text ?? current.template;
       const next: SpecialistTemplate = {
         ...current,

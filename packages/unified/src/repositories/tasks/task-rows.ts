@@ -1,7 +1,7 @@
-import type { Db } from '../../util/db.js';
-import { parseJson } from '../../util/db.js';
+import { type Db, parseJson } from '../../util/db.js';
 import type { JsonObject } from '../repository-types.js';
 import { num } from '../shared/input.js';
+import type { VersionedTable } from '../shared/versioned-update.js';
 import type { Task, TaskStatus } from './task-types.js';
 
 /** A row of `tasks` as the engines return it (numbers may come back as strings). */
@@ -47,6 +47,14 @@ export function toTask(row: TaskRow): Task {
     completedAt: row.completed_at,
   };
 }
+
+/** `tasks` for versioned updates. */
+export const TASKS: VersionedTable<Task, TaskRow> = {
+  entity: 'Task',
+  table: 'tasks',
+  columns: TASK_COLUMNS,
+  toEntity: toTask,
+};
 
 export async function taskExists(db: Db, id: string): Promise<boolean> {
   return (await db.one('SELECT 1 AS x FROM tasks WHERE id = ?', [id])) !== undefined;

@@ -39,15 +39,10 @@ export const FINISHED_TASK_STATUSES: readonly TaskStatus[] = [
   'superseded',
 ];
 
-/** Statuses of tasks still to be done or under way (counted as `open` by `metrics`). */
-export const OPEN_TASK_STATUSES: readonly TaskStatus[] = [
-  'created',
-  'planning',
-  'ready',
-  'active',
-  'blocked',
-  'review',
-];
+/** Statuses of tasks still to be done or under way (counted as `open` by `metrics`): all but the finished ones. */
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(
+  (s) => !FINISHED_TASK_STATUSES.includes(s),
+);
 
 export interface Task {
   readonly id: string;

@@ -1,14 +1,14 @@
 import type { Db } from '../../util/db.js';
-import { conflict, invalidInput, notFound, staleVersion } from '../repository-errors.js';
+import { conflict, invalidInput, staleVersion } from '../repository-errors.js';
 import type { VersionOptions } from '../repository-types.js';
 import { checkId, checkInt, InputReader, mergeMetadata, toJsonText } from '../shared/input.js';
-import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import { expectedVersion, readForUpdate, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import type { TaskChanges } from './task-changes.js';
 import type { TaskContext } from './task-context.js';
 import { checkParent } from './task-hierarchy.js';
 import { readUpdate } from './task-input.js';
 import type { CancelTaskOptions, ModifyOptions } from './task-repository.js';
-import { TASK_COLUMNS, type TaskRow, toTask } from './task-rows.js';
+import { TASKS } from './task-rows.js';
 import { TASK_TRANSITIONS, type Task, type TaskStatus, type UpdateTaskInput } from './task-types.js';
 
 /** Partial update; without `expectedVersion` a concurrent writer is not an error (re-read, re-apply). */
@@ -22,16 +22,12 @@ export async function updateTask(
   const expected = expectedVersion(options);
   const changes = readUpdate(patch);
   return versionedUpdate<Task, WriteHandle>(ctx.db, {
-    entity: 'Task',
-    table: 'tasks',
+    table: TASKS,
     id,
     expected,
     transaction: (attempt) => ctx.write((db, recorded) => attempt({ db, recorded })),
     attempt: async ({ db, recorded }) => {
-      const current = await readForUpdate(db, id);
-      if (expected !== undefined && current.version !== expected) {
-        throw staleVersion('Task', id, expected, current.version);
-      }
+      const current = await readForUpdate(db, TASKS, id, expected);
       return applyChanges(ctx, { db, recorded }, current, changes);
     },
   });
@@ -49,20 +45,19 @@ export async function modifyTask(
   const maxAttempts =
     options.maxAttempts === undefined ? 50 : checkInt(options.maxAttempts, 'options.maxAttempts', 1, 10_000);
   return versionedUpdate<Task, WriteHandle>(ctx.db, {
-    entity: 'Task',
-    table: 'tasks',
+    table: TASKS,
     id,
     expected: undefined,
     maxAttempts,
     retryConflicts: true,
     transaction: (attempt) => ctx.write((db, recorded) => attempt({ db, recorded })),
     attempt: async ({ db, recorded }) => {
-      const current = await readForUpdate(db, id);
+      const current = await readForUpdate(db, TASKS, id);
       const patch = await fn(current);
       if (patch === null || patch === undefined) return current;
       const changes = readUpdate(patch);
       // The row must still be what fn saw (fn may have written through another handle).
-      const again = await readForUpdate(db, id);
+      const again = await readForUpdate(db, TASKS, id);
       if (again.version !== current.version) throw staleVersion('Task', id, current.version, again.version);
       return applyChanges(ctx, { db, recorded }, again, changes);
     },
@@ -83,9 +78,7 @@ export async function cancelTask(
   const reason = r.text('reason', 10_000) ?? '';
   const expected = expectedVersion(options);
   return ctx.write(async (db, recorded) => {
-    const current = await readForUpdate(db, id);
-    if (expected !== undefined && current.version !== expected)
-      throw staleVersion('Task', id, expected, current.version);
+    const current = await readForUpdate(db, TASKS, id, expected);
     const allowed = TASK_TRANSITIONS[current.status];
     const target: TaskStatus | undefined = allowed.includes('failed')
       ? 'failed'
@@ -111,15 +104,6 @@ export async function cancelTask(
 interface WriteHandle {
   readonly db: Db;
   readonly recorded: TaskChanges;
-}
-
-/** The row, locked for the rest of the transaction where the dialect locks rows. */
-async function readForUpdate(db: Db, id: string): Promise<Task> {
-  const row = await db.one<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?${db.dialect.forUpdate}`, [
-    id,
-  ]);
-  if (!row) throw notFound('Task', id);
-  return toTask(row);
 }
 
 /** Validate `changes` against `current` and write them; `VersionRace` when the row moved on. */

@@ -14,7 +14,8 @@ import {
   toJsonText,
 } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import { expectedVersion, readForUpdate, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import { readForUpdate } from '../shared/versioned-table.js';
+import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import { deleteSessions } from './session-cleanup.js';
 import {
   type CreateSessionInput,

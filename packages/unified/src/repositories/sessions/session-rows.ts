@@ -2,7 +2,7 @@ import { type Db, parseJson } from '../../util/db.js';
 import { notFound } from '../repository-errors.js';
 import type { JsonObject } from '../repository-types.js';
 import { num } from '../shared/input.js';
-import type { VersionedTable } from '../shared/versioned-update.js';
+import { rowExists, type VersionedTable } from '../shared/versioned-table.js';
 import type { Session, SessionStatus } from './session-repository.js';
 
 /** A row of `sessions` as the engines return it. */
@@ -40,8 +40,8 @@ export const SESSIONS: VersionedTable<Session, SessionRow> = {
   toEntity: toSession,
 };
 
-export async function sessionExists(db: Db, id: string): Promise<boolean> {
-  return (await db.one('SELECT 1 AS x FROM sessions WHERE id = ?', [id])) !== undefined;
+export function sessionExists(db: Db, id: string): Promise<boolean> {
+  return rowExists(db, SESSIONS, id);
 }
 
 /** `ORCH_NOT_FOUND` unless the session exists. */

@@ -2,6 +2,7 @@ import { backoffDelay } from '@orch/core/adapter-kit';
 import type { Db } from '../../util/db.js';
 import { conflict, invalidInput, isVersionConflict, notFound, staleVersion } from '../repository-errors.js';
 import { checkInt } from './input.js';
+import type { VersionedTable } from './versioned-table.js';
 
 /**
  * Thrown inside an update transaction when the row moved on between read and write: its
@@ -16,16 +17,6 @@ export class VersionRace extends Error {
 
 /** Waits between attempts of a write that lost a race: short, jittered, capped at 50 ms. */
 const RETRY_BACKOFF = { baseMs: 2, maxMs: 50, jitter: 1 } as const;
-
-/** A table of rows with an `id` and a `version` column, and how its rows become entities. */
-export interface VersionedTable<T, R> {
-  /** Shown in messages: `Task`, `Session`, `Specialist` … */
-  readonly entity: string;
-  readonly table: string;
-  /** The column list read into `R`. */
-  readonly columns: string;
-  readonly toEntity: (row: R) => T;
-}
 
 export interface VersionedUpdate<T, H = Db> {
   /** Where the row lives, to report the version a conflict met. */
@@ -65,29 +56,6 @@ export async function versionedUpdate<T, H = Db>(db: Db, update: VersionedUpdate
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, RETRY_BACKOFF)));
     }
   }
-}
-
-/**
- * The row to update, locked for the rest of the transaction where the dialect locks rows:
- * `ORCH_NOT_FOUND` when it is missing, `ORCH_CONFLICT` when `expected` is given and the row is at
- * another version.
- */
-export async function readForUpdate<T extends { readonly version: number }, R>(
-  db: Db,
-  table: VersionedTable<T, R>,
-  id: string,
-  expected?: number,
-): Promise<T> {
-  const row = await db.one<R>(
-    `SELECT ${table.columns} FROM ${table.table} WHERE id = ?${db.dialect.forUpdate}`,
-    [id],
-  );
-  if (!row) throw notFound(table.entity, id);
-  const current = table.toEntity(row);
-  if (expected !== undefined && current.version !== expected) {
-    throw staleVersion(table.entity, id, expected, current.version);
-  }
-  return current;
 }
 
 /** `expectedVersion` of an options object, checked (`min` is 0 where "not created yet" is a version). */

@@ -4,6 +4,7 @@ import { marks } from '../../util/sql-lists.js';
 import { conflict, invalidInput, notFound } from '../repository-errors.js';
 import { checkId, InputReader } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
+import { taskExists } from '../tasks/task-rows.js';
 import type {
   AssignmentStatus,
   CompleteAssignmentInput,
@@ -45,7 +46,7 @@ export async function assignSpecialist(
         { reason: 'inactive', specialistId },
       );
     }
-    if (!(await db.one('SELECT 1 AS x FROM tasks WHERE id = ?', [taskId]))) throw notFound('Task', taskId);
+    if (!(await taskExists(db, taskId))) throw notFound('Task', taskId);
     const open = await db.one<{ id: string }>(
       "SELECT id FROM specialist_assignments WHERE specialist_id = ? AND task_id = ? AND status = 'assigned'",
       [specialistId, taskId],

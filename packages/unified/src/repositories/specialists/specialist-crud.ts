@@ -5,7 +5,8 @@ import { conflict, uniqueOrConflict } from '../repository-errors.js';
 import type { VersionOptions } from '../repository-types.js';
 import { checkId, checkText, InputReader, mergeMetadata, toJsonText } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import { expectedVersion, readForUpdate, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
+import { readForUpdate, rowExists } from '../shared/versioned-table.js';
+import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import type { CreateSpecialistInput, Specialist, UpdateSpecialistInput } from './specialist-repository.js';
 import {
   NAME_MAX,
@@ -49,7 +50,7 @@ export async function createSpecialist(
     updatedAt: now,
   };
   return ctx.db.transaction(async (db) => {
-    if (await db.one('SELECT 1 AS x FROM specialists WHERE id = ?', [specialist.id])) {
+    if (await rowExists(db, SPECIALISTS, specialist.id)) {
       throw conflict(
         `Specialist ${JSON.stringify(specialist.id)} already exists; choose another id or omit it.`,
         {

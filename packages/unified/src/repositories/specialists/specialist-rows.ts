@@ -2,7 +2,7 @@ import type { SqlValue } from '@orch/core';
 import { type Db, parseJson } from '../../util/db.js';
 import type { JsonObject } from '../repository-types.js';
 import { containsPattern, num } from '../shared/input.js';
-import type { VersionedTable } from '../shared/versioned-update.js';
+import type { VersionedTable } from '../shared/versioned-table.js';
 import type { Specialist } from './specialist-repository.js';
 
 /** A row of `specialists` as the engines return it. */

@@ -5,13 +5,8 @@ import { conflict, invalidInput, notFound, uniqueOrConflict } from '../repositor
 import type { VersionOptions } from '../repository-types.js';
 import { checkId, checkText, InputReader, num } from '../shared/input.js';
 import type { RepositoryContext } from '../shared/repository-context.js';
-import {
-  expectedVersion,
-  readForUpdate,
-  type VersionedTable,
-  VersionRace,
-  versionedUpdate,
-} from '../shared/versioned-update.js';
+import { readForUpdate, type VersionedTable } from '../shared/versioned-table.js';
+import { expectedVersion, VersionRace, versionedUpdate } from '../shared/versioned-update.js';
 import type {
   CreateTemplateInput,
   SpecialistTemplate,

@@ -1,7 +1,7 @@
 import { type Db, parseJson } from '../../util/db.js';
 import type { JsonObject } from '../repository-types.js';
 import { num } from '../shared/input.js';
-import type { VersionedTable } from '../shared/versioned-update.js';
+import { rowExists, type VersionedTable } from '../shared/versioned-table.js';
 import type { Task, TaskStatus } from './task-types.js';
 
 /** A row of `tasks` as the engines return it (numbers may come back as strings). */
@@ -56,6 +56,6 @@ export const TASKS: VersionedTable<Task, TaskRow> = {
   toEntity: toTask,
 };
 
-export async function taskExists(db: Db, id: string): Promise<boolean> {
-  return (await db.one('SELECT 1 AS x FROM tasks WHERE id = ?', [id])) !== undefined;
+export function taskExists(db: Db, id: string): Promise<boolean> {
+  return rowExists(db, TASKS, id);
 }

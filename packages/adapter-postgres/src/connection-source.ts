@@ -1,5 +1,5 @@
 import { Mutex } from '@orch/core/adapter-kit';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** A connection a transaction pins: a pooled client, or the one injected client. */
 export type PgConnection = pg.PoolClient | pg.Client;

@@ -13,7 +13,15 @@ const CONSTRAINTS: Readonly<Record<string, ConstraintKind>> = {
 };
 
 /** Node's socket error codes that mean the server cannot be reached right now. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** What pg reports on a server error (`DatabaseError`). */
 type PgServerError = pg.DatabaseError;
@@ -40,7 +48,12 @@ export function mapPgError(err: unknown, kind: StoreKind, what: string): OrchErr
   return new OrchError(
     'ORCH_CONNECTION_FAILED',
     `PostgreSQL ${what} failed: the server could not be reached or dropped the connection (${message}). Check that it is running; the call can be retried.`,
-    { kind, cause: err, retriable: code !== 'ENOTFOUND', details: { driverCode: typeof code === 'string' ? code : 'connection' } },
+    {
+      kind,
+      cause: err,
+      retriable: code !== 'ENOTFOUND',
+      details: { driverCode: typeof code === 'string' ? code : 'connection' },
+    },
   );
 }
 
@@ -84,11 +97,15 @@ function mapServerError(err: PgServerError, kind: StoreKind, what: string): Orch
         { kind, cause: err, details },
       );
     case '3D000':
-      return new OrchError('ORCH_INVALID_CONFIG', `${base}. Create the database or fix its name in the URL.`, {
-        kind,
-        cause: err,
-        details,
-      });
+      return new OrchError(
+        'ORCH_INVALID_CONFIG',
+        `${base}. Create the database or fix its name in the URL.`,
+        {
+          kind,
+          cause: err,
+          details,
+        },
+      );
   }
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') {
     return new OrchError('ORCH_CONNECTION_FAILED', `${base}. The call can be retried.`, {

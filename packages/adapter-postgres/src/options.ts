@@ -64,9 +64,13 @@ export function resolvePostgresOptions(
   options: z.output<typeof postgresOptionsSchema>,
 ): ResolvedPostgresOptions {
   if (!url && !options.client) {
-    throw new OrchError('ORCH_INVALID_CONFIG', 'A postgres store needs a URL (postgres://user@host/db) or a client.', {
-      kind: 'operational',
-    });
+    throw new OrchError(
+      'ORCH_INVALID_CONFIG',
+      'A postgres store needs a URL (postgres://user@host/db) or a client.',
+      {
+        kind: 'operational',
+      },
+    );
   }
   const statementTimeout = options.statementTimeoutMs ?? options.timeoutMs;
   const poolConfig: pg.PoolConfig = {

@@ -70,7 +70,12 @@ export class PostgresOperationalStore extends SqlStoreBase<PgConnection> {
     const { rows } = await this.#connected().query({
       text: "SELECT current_setting('server_version') AS version, current_database() AS database",
     });
-    return { engine: 'postgresql', serverVersion: rows[0]?.version, database: rows[0]?.database, pool: this.#connected().counts() };
+    return {
+      engine: 'postgresql',
+      serverVersion: rows[0]?.version,
+      database: rows[0]?.database,
+      pool: this.#connected().counts(),
+    };
   }
 
   protected async driverClose(): Promise<void> {
@@ -145,7 +150,11 @@ export class PostgresOperationalStore extends SqlStoreBase<PgConnection> {
     return results.map((r) => ({ changes: r.rowCount ?? 0 }));
   }
 
-  #run(sql: string, params: readonly SqlValue[], connection: PgConnection | undefined): Promise<pg.QueryResult> {
+  #run(
+    sql: string,
+    params: readonly SqlValue[],
+    connection: PgConnection | undefined,
+  ): Promise<pg.QueryResult> {
     const config: pg.QueryConfig = { text: sql, values: toPgValues(params) };
     return connection ? connection.query(config) : this.#connected().query(config);
   }

@@ -5,6 +5,9 @@
  */
 export function serverUrl(): string {
   const url = process.env.ORCH_TEST_POSTGRES_URL;
-  if (!url) throw new Error('ORCH_TEST_POSTGRES_URL is not set: run the tests through `pnpm test` (it starts PostgreSQL).');
+  if (!url)
+    throw new Error(
+      'ORCH_TEST_POSTGRES_URL is not set: run the tests through `pnpm test` (it starts PostgreSQL).',
+    );
   return url;
 }

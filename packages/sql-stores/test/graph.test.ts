@@ -1,4 +1,5 @@
-import { comparePaths, type Direction, type EdgeKey, type GraphPath, type SqlStoreBase } from '@orch/core';
+import type { Direction, EdgeKey, GraphPath } from '@orch/core';
+import { comparePaths, type SqlStoreBase } from '@orch/core/adapter-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlGraphStore } from '../src/index.js';
 import { engines } from './helpers/engines.js';

@@ -1,4 +1,5 @@
 import { isOrchError, type SqlExecutor } from '@orch/core';
+import { postgresDialect } from '@orch/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { SqlGraphStore, SqlVectorStore, sqliteVecFunctions } from '../src/index.js';
 import { engines } from './helpers/engines.js';
@@ -85,7 +86,7 @@ describe('store options', () => {
   });
 
   it('refuse an executor of another dialect', async () => {
-    const postgres = { dialect: 'postgres', query: async () => [] } as unknown as SqlExecutor;
+    const postgres = { dialect: postgresDialect, query: async () => [] } as unknown as SqlExecutor;
     const graph = new SqlGraphStore({ executor: postgres, scheme: 'sqlite' });
     const err = await graph.connect().catch((e: unknown) => e);
     expect(isOrchError(err, 'ORCH_INVALID_CONFIG')).toBe(true);

@@ -1,16 +1,18 @@
 import {
-  distanceBetween,
   type Filter,
   isOrchError,
   type Metadata,
   type MetadataValue,
+  type VectorMetric,
+  type VectorRecord,
+} from '@orch/core';
+import {
+  distanceBetween,
   matchesFilter,
   normalizeFilter,
   type SqlStoreBase,
   scoreFromDistance,
-  type VectorMetric,
-  type VectorRecord,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { libsqlVectorFunctions, SqlVectorStore, sqliteVecFunctions } from '../src/index.js';
 import { engines } from './helpers/engines.js';

@@ -1,29 +1,31 @@
+import type {
+  Direction,
+  EdgeKey,
+  GraphCapabilities,
+  GraphEdge,
+  GraphNode,
+  GraphPath,
+  Neighbor,
+  Properties,
+  SqlExecutor,
+  SqlValue,
+} from '@orch/core';
 import {
   comparePaths,
-  type Direction,
-  type EdgeKey,
-  type GraphCapabilities,
-  type GraphEdge,
-  type GraphNode,
-  type GraphPath,
   GraphStoreBase,
-  type Neighbor,
   type NormalizedEdge,
   type NormalizedFindNodes,
   type NormalizedNeighborOptions,
   type NormalizedNode,
   type NormalizedPathOptions,
   type NormalizedTraversal,
-  type Properties,
-  type SqlExecutor,
-  type SqlValue,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 import {
   closeExecutor,
   type ExecutorSource,
-  isMissingTable,
   relabel,
   resolveExecutor,
+  tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
 
@@ -495,9 +497,11 @@ export class SqlGraphStore extends GraphStoreBase {
     try {
       return await fn();
     } catch (err) {
-      if (!heal || !isMissingTable(err) || !this.#executor) throw relabel(err, 'graph', operation);
+      const executor = this.#executor;
+      if (!heal || !executor || !(await tablesMissing(executor, err, [this.#t.nodes, this.#t.edges])))
+        throw relabel(err, 'graph', operation);
     }
-    await this.#createSchema(this.#executor);
+    await this.#createSchema(this.#exec());
     return this.#guard(operation, fn, false);
   }
 }

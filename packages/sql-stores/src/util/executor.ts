@@ -17,10 +17,11 @@ export async function resolveExecutor(source: ExecutorSource, kind: StoreKind): 
       { kind },
     );
   }
-  if (executor.dialect !== 'sqlite') {
+  const dialect = (executor.dialect as { name?: unknown } | undefined)?.name;
+  if (dialect !== 'sqlite') {
     throw new OrchError(
       'ORCH_INVALID_CONFIG',
-      `The ${kind} SQL store runs on SQLite only, got a "${String(executor.dialect)}" executor.`,
+      `The ${kind} SQL store runs on SQLite only, got a "${String(dialect)}" executor.`,
       {
         kind,
       },
@@ -67,14 +68,32 @@ export function relabel(err: unknown, kind: StoreKind, operation: string): unkno
   );
 }
 
-/** The messages of an error and its causes, for engine conditions that have no code of their own. */
-export function messageChain(err: unknown): string {
-  const messages: string[] = [];
-  for (let e: unknown = err; e instanceof Error && messages.length < 4; e = e.cause) messages.push(e.message);
-  return messages.join('\n');
+/**
+ * After a statement of the store failed: whether one of its tables is gone (dropped, or created in
+ * a transaction that was rolled back). Asked of the engine's schema, never read from the error.
+ */
+export async function tablesMissing(
+  executor: SqlExecutor,
+  err: unknown,
+  tables: readonly string[],
+): Promise<boolean> {
+  if (!isOrchError(err, 'ORCH_QUERY_FAILED')) return false;
+  try {
+    const found = await executor.query<{ name: string }>(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')})`,
+      tables,
+    );
+    return found.length < new Set(tables).size;
+  } catch {
+    return false; // the schema cannot be read either: report the original failure
+  }
 }
 
-/** SQLite's "no such table": the store's schema is gone (dropped, or created in a rolled-back transaction). */
-export function isMissingTable(err: unknown): boolean {
-  return messageChain(err).includes('no such table');
+/** Whether the engine has a SQL function of this name on the executor's connection. */
+export async function hasFunction(executor: SqlExecutor, name: string): Promise<boolean> {
+  const rows = await executor.query<{ n: number }>(
+    'SELECT count(*) AS n FROM pragma_function_list WHERE name = ?',
+    [name],
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
 }

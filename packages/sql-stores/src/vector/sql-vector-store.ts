@@ -1,27 +1,29 @@
+import type {
+  CollectionInfo,
+  FilterNode,
+  Include,
+  Metadata,
+  SqlExecutor,
+  SqlValue,
+  StoredVectorRecord,
+  VectorCapabilities,
+  VectorMetric,
+} from '@orch/core';
 import {
-  type CollectionInfo,
-  type FilterNode,
-  type Include,
-  type Metadata,
   type NormalizedDeleteSelector,
   type NormalizedVectorQuery,
   type NormalizedVectorRecord,
   OrchError,
   type RawVectorMatch,
-  type SqlExecutor,
-  type SqlValue,
-  type StoredVectorRecord,
-  type VectorCapabilities,
-  type VectorMetric,
   VectorStoreBase,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
 import {
   closeExecutor,
   type ExecutorSource,
-  isMissingTable,
-  messageChain,
+  hasFunction,
   relabel,
   resolveExecutor,
+  tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
 import { decodeVector, encodeVector, normF32 } from './encoding.js';
@@ -145,7 +147,11 @@ export class SqlVectorStore extends VectorStoreBase {
       await executor.query(probe.sql, probe.params);
     } catch (err) {
       // A missing function is a setup mistake, not an outage: say which, and do not invite retries.
-      if (!messageChain(err).includes('no such function')) throw relabel(err, 'vector', 'connect');
+      const missing = await hasFunction(executor, probe.functionName).then(
+        (has) => !has,
+        () => false,
+      );
+      if (!missing) throw relabel(err, 'vector', 'connect');
       throw new OrchError(
         'ORCH_INVALID_CONFIG',
         `The ${this.#functions.name} vector functions are not available on this connection: ${probe.hint}.`,
@@ -342,7 +348,7 @@ export class SqlVectorStore extends VectorStoreBase {
     try {
       return await this.#guard(operation, () => fn(this.#t.records(id)));
     } catch (err) {
-      if (cached === undefined || !isMissingTable(err)) throw err;
+      if (cached === undefined || !(await tablesMissing(this.#exec(), err, [this.#t.records(id)]))) throw err;
       this.#ids.delete(collection.name);
       const fresh = await this.#requireId(collection.name);
       return this.#guard(operation, () => fn(this.#t.records(fresh)));
@@ -400,9 +406,11 @@ export class SqlVectorStore extends VectorStoreBase {
     try {
       return await fn();
     } catch (err) {
-      if (!heal || !isMissingTable(err) || !this.#executor) throw relabel(err, 'vector', operation);
+      const executor = this.#executor;
+      if (!heal || !executor || !(await tablesMissing(executor, err, [this.#t.collections])))
+        throw relabel(err, 'vector', operation);
     }
-    await this.#createSchema(this.#executor);
+    await this.#createSchema(this.#exec());
     return this.#guard(operation, fn, false);
   }
 }

@@ -39,7 +39,13 @@ export interface VectorFunctions {
    * A statement that succeeds only when the engine's vector functions are available, run once on
    * connect so a missing extension fails early with a clear message.
    */
-  readonly probe: { readonly sql: string; readonly params: readonly Uint8Array[]; readonly hint: string };
+  readonly probe: {
+    readonly sql: string;
+    readonly params: readonly Uint8Array[];
+    /** The function the probe calls, looked up when the probe fails. */
+    readonly functionName: string;
+    readonly hint: string;
+  };
   /** The engine's approximate (ANN) index, when it has one; used only when a store asks for it. */
   readonly approximateIndex?: ApproximateIndexSql;
 }
@@ -105,6 +111,7 @@ export const sqliteVecFunctions: VectorFunctions = {
   probe: {
     sql: 'SELECT vec_distance_l2(?, ?) AS d',
     params: [PROBE_VECTOR, PROBE_VECTOR],
+    functionName: 'vec_distance_l2',
     hint: 'load the sqlite-vec extension into the connection (sqliteVec.load(db))',
   },
 };
@@ -150,6 +157,7 @@ export const libsqlVectorFunctions: VectorFunctions = {
   probe: {
     sql: 'SELECT vector_distance_l2(vector32(?), vector32(?)) AS d',
     params: [PROBE_VECTOR, PROBE_VECTOR],
+    functionName: 'vector_distance_l2',
     hint: 'use a libsql engine (libsql, @libsql/client or sqld); plain SQLite has no vector functions',
   },
 };

@@ -1,26 +1,36 @@
-import type { SqlStoreBase } from '@orch/core';
 import { libsqlVectorFunctions, sqliteVecFunctions, type VectorFunctions } from '../../src/index.js';
-import { BetterSqliteTestStore, LibsqlTestStore } from './drivers.js';
+import { embeddedSettings, SqliteFamilyStore } from '../../src/sqlite-family/index.js';
 
 /** The engines every test runs on: each driver with its own vector functions. */
 export interface Engine {
   readonly name: string;
   readonly scheme: string;
   readonly functions: VectorFunctions;
-  open(path?: string): SqlStoreBase;
+  /** An unconnected operational store on `path` (default `:memory:`), inline unless `worker`. */
+  open(path?: string, options?: { worker?: boolean; readers?: number }): SqliteFamilyStore;
+}
+
+/** The test driver module for an engine, as worker threads load it. */
+export const driverModule = (engine: string) => new URL(`../fixtures/${engine}-driver.mjs`, import.meta.url);
+
+async function engine(name: string, scheme: string, functions: VectorFunctions): Promise<Engine> {
+  const module = driverModule(name);
+  const { driver } = (await import(module.href)) as typeof import('../fixtures/libsql-driver.mjs');
+  return {
+    name: name === 'libsql' ? 'libsql' : 'better-sqlite3 + sqlite-vec',
+    scheme,
+    functions,
+    open: (path = ':memory:', options = {}) =>
+      new SqliteFamilyStore({
+        driver,
+        driverModule: module,
+        settings: embeddedSettings(path, { worker: false, ...options }),
+        scheme,
+      }),
+  };
 }
 
 export const engines: readonly Engine[] = [
-  {
-    name: 'better-sqlite3 + sqlite-vec',
-    scheme: 'sqlite',
-    functions: sqliteVecFunctions,
-    open: (path) => new BetterSqliteTestStore(path),
-  },
-  {
-    name: 'libsql',
-    scheme: 'libsql',
-    functions: libsqlVectorFunctions,
-    open: (path) => new LibsqlTestStore(path),
-  },
+  await engine('better-sqlite3', 'sqlite', sqliteVecFunctions),
+  await engine('libsql', 'libsql', libsqlVectorFunctions),
 ];

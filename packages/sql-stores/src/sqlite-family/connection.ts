@@ -1,0 +1,259 @@
+// One connection of a SQLite-family engine, wherever it lives: in the caller's thread (inline
+// mode, an injected client) or inside a worker thread. Kept free of @orch/core imports: the worker
+// thread loads this file.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ColumnarChunk } from './columns.js';
+import type { ConnectionSettings, NativeDatabase, NativeStatement, SqliteDriver } from './driver.js';
+import {
+  OP_BATCH,
+  OP_BEGIN,
+  OP_COMMIT,
+  OP_EXECUTE,
+  OP_EXECUTE_MANY,
+  OP_EXECUTE_MANY_FLAT,
+  OP_EXECUTE_MANY_PART,
+  OP_QUERY,
+  OP_READ,
+  OP_ROLLBACK,
+  type OpCode,
+  type RawExecuteResult,
+  REROUTE,
+} from './protocol.js';
+import { StatementCache } from './statement-cache.js';
+import { narrowInteger, plainRow, toDriverParams, toDriverValue } from './values.js';
+
+type Row = Record<string, unknown>;
+
+/** What a connection is for: the writer runs everything; a reader only answers plain reads. */
+export type ConnectionRole = 'writer' | 'reader';
+
+/**
+ * Functions that report the state of one connection (the writer's): a read that calls one must
+ * run on the writer. The driver makes them fail on readers where the engine allows it.
+ */
+const CONNECTION_STATE_FUNCTIONS = ['last_insert_rowid', 'changes', 'total_changes'] as const;
+/** The same names in SQL text, for engines that cannot guard the functions themselves. */
+const CALLS_CONNECTION_STATE = /\b(?:last_insert_rowid|changes|total_changes)\s*\(/i;
+/** The code of the error a guarded connection-state function throws on a reader. */
+const WRITER_ONLY = 'ORCH_WRITER_ONLY';
+/** Reader connections remember at most this many routing decisions (then start over). */
+const MAX_CLASSIFIED = 1024;
+
+/**
+ * One SQLite connection with a bounded prepared-statement cache and orch's value binding.
+ */
+export class SqliteConnection {
+  readonly db: NativeDatabase;
+  readonly #statements: StatementCache<NativeStatement>;
+  readonly #owned: boolean;
+  readonly #plainRows: boolean;
+  readonly #countReturningChanges: boolean;
+  /** Reader connections: the connection-state functions fail here instead of answering for this connection. */
+  #guarded = false;
+  /** Reader connections: per SQL text, whether this connection may answer it (see {@link read}). */
+  readonly #answersHere = new Map<string, boolean>();
+
+  constructor(driver: SqliteDriver, db: NativeDatabase, statementCacheSize: number, owned: boolean) {
+    this.db = db;
+    this.#owned = owned;
+    this.#plainRows = driver.plainRows === true;
+    this.#countReturningChanges = driver.countReturningChanges === true;
+    this.#statements = new StatementCache(statementCacheSize, (sql) => db.prepare(sql));
+  }
+
+  /**
+   * Open and configure a connection. The order matters: `busy_timeout` first, so that switching
+   * to WAL (which takes a lock) waits for another process opening the same file instead of
+   * failing with SQLITE_BUSY; then WAL, which lets readers run beside the one writer.
+   */
+  static open(driver: SqliteDriver, settings: ConnectionSettings, role: ConnectionRole): SqliteConnection {
+    if (settings.path !== ':memory:' && settings.path !== '')
+      mkdirSync(dirname(settings.path), { recursive: true });
+    const db = driver.open(settings.path, settings);
+    const connection = new SqliteConnection(driver, db, settings.statementCacheSize, true);
+    try {
+      connection.configure(driver, settings, role);
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+    return connection;
+  }
+
+  /** Apply orch's pragmas (also to an injected connection), then the driver's own set-up. */
+  configure(driver: SqliteDriver, settings: ConnectionSettings, role: ConnectionRole): void {
+    this.query(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(settings.busyTimeoutMs))}`, []);
+    if (!this.db.memory && this.db.readonly !== true && role === 'writer') {
+      const [row] = this.query('PRAGMA journal_mode = WAL', []);
+      const mode = String(row?.journal_mode).toLowerCase();
+      if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (journal_mode is ${mode}).`);
+    }
+    this.query('PRAGMA foreign_keys = ON', []);
+    this.query(`PRAGMA synchronous = ${settings.synchronous}`, []);
+    // A reader must never write, even when a statement slips past the routing (defence in depth).
+    if (role === 'reader') this.query('PRAGMA query_only = ON', []);
+    driver.setup?.(this.db, settings);
+    if (role === 'reader' && driver.guardFunctions) {
+      const error = Object.assign(new Error('This function answers for the writer connection.'), {
+        code: WRITER_ONLY,
+      });
+      driver.guardFunctions(this.db, CONNECTION_STATE_FUNCTIONS, error);
+      this.#guarded = true;
+    }
+  }
+
+  /** A cached prepared statement. */
+  prepare(sql: string): NativeStatement {
+    return this.#statements.get(sql);
+  }
+
+  /** Run a statement; its rows when it returns rows, else `[]`. */
+  query(sql: string, params: readonly unknown[]): Row[] {
+    const stmt = this.prepare(sql);
+    if (stmt.reader) return this.#rows(stmt, params);
+    stmt.run(toDriverParams(params));
+    return [];
+  }
+
+  /**
+   * A read on a reader connection, or {@link REROUTE} when the writer must run it: the statement
+   * writes (the engine says so, or the read-only connection refuses it), or it calls a function
+   * that reports the writer's own connection state.
+   */
+  read(sql: string, params: readonly unknown[]): Row[] | typeof REROUTE {
+    const stmt = this.prepare(sql);
+    let here = this.#answersHere.get(sql);
+    if (here === undefined) {
+      here = stmt.reader && stmt.readonly !== false && (this.#guarded || !CALLS_CONNECTION_STATE.test(sql));
+      this.#remember(sql, here);
+    }
+    if (!here) return REROUTE;
+    try {
+      return this.#rows(stmt, params);
+    } catch (err) {
+      // `query_only` refused a write the engine could not flag beforehand (libsql), or a guarded
+      // connection-state function was called.
+      const code = (err as { code?: unknown })?.code;
+      if (code !== 'SQLITE_READONLY' && code !== WRITER_ONLY) throw err;
+      this.#remember(sql, false);
+      return REROUTE;
+    }
+  }
+
+  execute(sql: string, params: readonly unknown[]): RawExecuteResult {
+    const stmt = this.prepare(sql);
+    const values = toDriverParams(params);
+    if (this.#countReturningChanges && stmt.reader) return this.#executeReturning(stmt, values);
+    const r = stmt.run(values);
+    return [r.changes, narrowInteger(r.lastInsertRowid)];
+  }
+
+  /** Runs inside the transaction the caller opened. */
+  executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): RawExecuteResult {
+    let changes = 0;
+    let last: number | bigint | undefined;
+    for (const params of paramSets) {
+      const [c, l] = this.execute(sql, params);
+      changes += c;
+      last = l;
+    }
+    return [changes, last];
+  }
+
+  /** executeMany over a {@link ColumnarChunk}; runs inside the transaction the caller opened. */
+  executeManyColumnar(sql: string, chunk: ColumnarChunk): RawExecuteResult {
+    const stmt = this.prepare(sql);
+    const direct = !(this.#countReturningChanges && stmt.reader);
+    const { n, cols } = chunk;
+    const width = cols.length;
+    const args: unknown[] = new Array(width);
+    const offsets = new Array<number>(width).fill(0);
+    let changes = 0;
+    let last: number | bigint | undefined;
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < width; k++) {
+        const col = cols[k]!;
+        if (col instanceof Float64Array) args[k] = col[r];
+        else if (Array.isArray(col)) args[k] = toDriverValue(col[r]);
+        else {
+          // A string column: one joined string, sliced by the lengths.
+          const off = offsets[k]!;
+          const end = off + col.l[r]!;
+          args[k] = col.s.slice(off, end);
+          offsets[k] = end;
+        }
+      }
+      if (direct) {
+        const result = stmt.run(args);
+        changes += result.changes;
+        last = result.lastInsertRowid;
+      } else {
+        const [c, l] = this.execute(sql, args);
+        changes += c;
+        last = l;
+      }
+    }
+    return [changes, last === undefined ? undefined : narrowInteger(last)];
+  }
+
+  /** Runs inside the transaction the caller opened. */
+  batch(statements: readonly (readonly [string, readonly unknown[]])[]): RawExecuteResult[] {
+    return statements.map(([sql, params]) => this.execute(sql, params));
+  }
+
+  /** Roll back the open transaction; nothing to do when SQLite already ended it (e.g. after SQLITE_FULL). */
+  rollback(): void {
+    if (this.db.inTransaction) this.execute('ROLLBACK', []);
+  }
+
+  run(op: OpCode, sql: string, params: unknown): unknown {
+    switch (op) {
+      case OP_READ:
+        return this.read(sql, params as unknown[]);
+      case OP_QUERY:
+        return this.query(sql, params as unknown[]);
+      case OP_EXECUTE:
+      case OP_BEGIN:
+        return this.execute(sql, params as unknown[]);
+      case OP_EXECUTE_MANY_FLAT:
+      case OP_EXECUTE_MANY_PART:
+        return this.executeManyColumnar(sql, params as ColumnarChunk);
+      case OP_EXECUTE_MANY:
+        return this.executeMany(sql, params as unknown[][]);
+      case OP_BATCH:
+        return this.batch(params as [string, unknown[]][]);
+      case OP_COMMIT:
+        return this.execute('COMMIT', []);
+      case OP_ROLLBACK:
+        this.rollback();
+        return null;
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#answersHere.clear();
+    if (this.#owned && this.db.open) this.db.close();
+  }
+
+  #rows(stmt: NativeStatement, params: readonly unknown[]): Row[] {
+    const rows = stmt.all(toDriverParams(params));
+    return this.#plainRows ? rows.map(plainRow) : rows;
+  }
+
+  /** `run()` would report no changes: step the statement fully and ask SQLite what it changed. */
+  #executeReturning(stmt: NativeStatement, values: readonly unknown[]): RawExecuteResult {
+    const counters = 'SELECT total_changes() AS t, changes() AS c, last_insert_rowid() AS l';
+    const before = this.query(counters, [])[0]!;
+    stmt.all(values);
+    const after = this.query(counters, [])[0]!;
+    const changed = Number(after.t) !== Number(before.t);
+    return [changed ? Number(after.c) : 0, narrowInteger(after.l as number | bigint)];
+  }
+
+  #remember(sql: string, here: boolean): void {
+    if (this.#answersHere.size >= MAX_CLASSIFIED) this.#answersHere.clear();
+    this.#answersHere.set(sql, here);
+  }
+}

@@ -1,0 +1,351 @@
+// Where a SQLite-family store's connections live: this thread, or worker threads (one writer,
+// reader threads under WAL).
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '@orch/core/adapter-kit';
+import type { ColumnarChunk } from './columns.js';
+import { type ConnectionRole, SqliteConnection } from './connection.js';
+import type { ConnectionSettings, NativeDatabase, SqliteDriver } from './driver.js';
+import {
+  type DriverErrorLike,
+  misuse,
+  OP_BEGIN,
+  OP_EXECUTE_MANY_FLAT,
+  OP_EXECUTE_MANY_PART,
+  OP_READ,
+  type OpCode,
+  type RawExecuteResult,
+  reviveDriverError,
+  type WorkerControlReply,
+  type WorkerInit,
+  wireSafe,
+} from './protocol.js';
+
+/** A columnar chunk and the buffers to transfer with it. */
+export interface EncodedChunk {
+  readonly chunk: ColumnarChunk;
+  readonly transfer: ArrayBuffer[];
+}
+
+/** Run a read on a reader; `resolve` gets the rows or REROUTE. */
+export type ReadFn = (
+  sql: string,
+  params: readonly unknown[],
+  resolve: (rows: unknown) => void,
+  reject: (err: unknown) => void,
+) => void;
+
+/**
+ * The connections of a store. `run` is the writer connection, used by the transaction machinery
+ * one call at a time; `read`, when present, runs a read concurrently on a reader.
+ */
+export interface Engine {
+  readonly mode: 'inline' | 'worker';
+  readonly readers: number;
+  run(op: OpCode, sql: string, params: unknown): Promise<unknown>;
+  /** Open an outer transaction; a worker is sent it without waiting for the reply (see OP_BEGIN). */
+  begin(sql: string): Promise<void>;
+  /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
+  executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult>;
+  readonly read: ReadFn | undefined;
+  close(): Promise<void>;
+}
+
+/** The connection in the caller's thread: fastest per call, but SQLite work blocks the event loop. */
+export class InlineEngine implements Engine {
+  readonly mode = 'inline' as const;
+  readonly readers = 0;
+  readonly read = undefined;
+  readonly #connection: SqliteConnection;
+
+  private constructor(connection: SqliteConnection) {
+    this.#connection = connection;
+  }
+
+  static open(driver: SqliteDriver, settings: ConnectionSettings): InlineEngine {
+    return new InlineEngine(SqliteConnection.open(driver, settings, 'writer'));
+  }
+
+  /** An application's own connection: configured, never closed here. */
+  static wrap(driver: SqliteDriver, db: NativeDatabase, settings: ConnectionSettings): InlineEngine {
+    const connection = new SqliteConnection(driver, db, settings.statementCacheSize, false);
+    connection.configure(driver, settings, 'writer');
+    return new InlineEngine(connection);
+  }
+
+  async run(op: OpCode, sql: string, params: unknown): Promise<unknown> {
+    return this.#connection.run(op, sql, params);
+  }
+
+  async begin(sql: string): Promise<void> {
+    this.#connection.run(OP_BEGIN, sql, []);
+  }
+
+  async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
+    let changes = 0;
+    let last: number | bigint | undefined;
+    for (const { chunk } of chunks) {
+      const [c, l] = this.#connection.executeManyColumnar(sql, chunk);
+      changes += c;
+      last = l;
+    }
+    return [changes, last];
+  }
+
+  async close(): Promise<void> {
+    this.#connection.close();
+  }
+}
+
+interface Pending {
+  readonly op: OpCode;
+  readonly sql: string;
+  readonly params: unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** The compiled worker: next to this file in dist, or in dist when running from src (tests). */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/sqlite-family/worker.js', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+}
+
+/**
+ * One worker thread and its connection. Batches are answered in the order they were sent, so the
+ * channel keeps a FIFO of in-flight batches instead of per-request ids.
+ */
+class WorkerChannel {
+  readonly #worker: Worker;
+  readonly #inflight: Pending[][] = [];
+  readonly #ready: Promise<void>;
+  #onClosed: (() => void) | undefined;
+  #failure: Error | undefined;
+  #refed = true;
+  /** Called after a reply when nothing is in flight any more (the read scheduler refills it). */
+  onIdle: (() => void) | undefined;
+
+  constructor(init: WorkerInit) {
+    this.#worker = new Worker(workerUrl(), { workerData: init, execArgv: workerExecArgv() });
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: WorkerControlReply) => {
+        this.#worker.off('error', onError);
+        if ('ready' in message) {
+          this.#worker.on('message', (m) => this.#onMessage(m));
+          this.#unrefIfIdle();
+          resolve();
+        } else if ('failed' in message) {
+          void this.#worker.terminate();
+          reject(reviveDriverError(message.failed));
+        }
+      };
+      const onError = (err: Error) => reject(err);
+      this.#worker.once('message', onMessage);
+      this.#worker.once('error', onError);
+    });
+    this.#worker.on('error', (err) => this.#fail(err));
+    this.#worker.on('exit', (code) => this.#fail(misuse(`The SQLite worker thread exited (code ${code}).`)));
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Batches sent and not answered yet. */
+  get inflight(): number {
+    return this.#inflight.length;
+  }
+
+  /** Post one batch as one message (`transfer`: buffers moved, not copied, to the worker). */
+  send(batch: Pending[], transfer?: ArrayBuffer[]): void {
+    if (this.#failure) {
+      for (const p of batch) p.reject(this.#failure);
+      return;
+    }
+    const flat: unknown[] = new Array(batch.length * 3);
+    let json = true;
+    for (let i = 0, j = 0; i < batch.length; i++, j += 3) {
+      const p = batch[i]!;
+      flat[j] = p.op;
+      flat[j + 1] = p.sql;
+      flat[j + 2] = p.params;
+      if (json) json = wireSafe(p.op, p.params);
+    }
+    this.#inflight.push(batch);
+    if (!this.#refed) {
+      // Keep the process alive only while a reply is awaited: an idle store never blocks exit.
+      this.#worker.ref();
+      this.#refed = true;
+    }
+    this.#worker.postMessage(json ? JSON.stringify(flat) : flat, transfer);
+  }
+
+  /** Post ops the worker does not answer (pipelined BEGIN, executeMany chunks). */
+  post(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): void {
+    if (this.#failure) return;
+    const flat = [op, sql, params];
+    this.#worker.postMessage(wireSafe(op, params) ? JSON.stringify(flat) : flat, transfer);
+  }
+
+  call(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): Promise<unknown> {
+    return new Promise((resolve, reject) => this.send([{ op, sql, params, resolve, reject }], transfer));
+  }
+
+  /** Close the connection after everything already sent, then end the thread. */
+  async close(): Promise<void> {
+    if (this.#failure) return;
+    const closed = new Promise<void>((resolve) => {
+      this.#onClosed = resolve;
+    });
+    this.#worker.ref();
+    this.#worker.postMessage({ close: true });
+    await closed;
+    await this.#worker.terminate();
+  }
+
+  #onMessage(message: unknown): void {
+    if (typeof message === 'object' && message !== null && !Array.isArray(message)) {
+      if ('closed' in message) this.#onClosed?.();
+      return;
+    }
+    const batch = this.#inflight.shift();
+    if (!batch) return;
+    const results = (typeof message === 'string' ? JSON.parse(message) : message) as unknown[];
+    for (let i = 0; i < batch.length; i++) {
+      const r = results[i];
+      if (typeof r === 'object' && r !== null && !Array.isArray(r))
+        batch[i]!.reject(reviveDriverError(r as DriverErrorLike));
+      else batch[i]!.resolve(r);
+    }
+    if (this.#inflight.length === 0) this.#unrefIfIdle();
+    this.onIdle?.();
+  }
+
+  #unrefIfIdle(): void {
+    if (this.#inflight.length === 0 && this.#refed && !this.#onClosed) {
+      this.#worker.unref();
+      this.#refed = false;
+    }
+  }
+
+  #fail(err: Error): void {
+    if (this.#failure) return;
+    this.#failure = err;
+    for (const batch of this.#inflight.splice(0)) for (const p of batch) p.reject(err);
+    this.#onClosed?.();
+  }
+}
+
+/** Batches in flight per reader thread. */
+const PIPELINE = Number(process.env.ORCH_SQLITE_PIPELINE ?? 2);
+
+/**
+ * One writer thread plus reader threads (WAL lets them read while the writer writes).
+ *
+ * Reads are not posted one by one: they queue, and the queue is flushed once per event-loop turn
+ * (setImmediate, after every caller resumed by the previous replies has issued its next read) to
+ * the readers that are idle, split evenly. A busy reader is never sent more than
+ * {@link PIPELINE} batches: reads pile up meanwhile and leave together when it answers, so
+ * batches grow exactly when the load does.
+ */
+export class WorkerEngine implements Engine {
+  readonly mode = 'worker' as const;
+  readonly readers: number;
+  /**
+   * Absent without readers: a read queued for the writer could land after a BEGIN sent meanwhile
+   * and see that transaction's uncommitted rows, so such stores read through the writer's queue.
+   */
+  readonly read: ReadFn | undefined;
+  readonly #writer: WorkerChannel;
+  readonly #readers: WorkerChannel[];
+  #pending: Pending[] = [];
+  #scheduled = false;
+
+  private constructor(writer: WorkerChannel, readers: WorkerChannel[]) {
+    this.#writer = writer;
+    this.#readers = readers;
+    this.readers = readers.length;
+    this.read =
+      readers.length > 0
+        ? (sql, params, resolve, reject) => {
+            this.#pending.push({ op: OP_READ, sql, params, resolve, reject });
+            this.#schedule();
+          }
+        : undefined;
+    const flush = () => this.#schedule();
+    for (const r of readers) r.onIdle = flush;
+  }
+
+  /**
+   * Start the writer and the readers together (thread start-up dominates opening a store). Readers
+   * touch the file only when they first read, which is after the writer switched it to WAL.
+   */
+  static async start(
+    driverModule: string,
+    settings: ConnectionSettings,
+    readers: number,
+  ): Promise<WorkerEngine> {
+    const channel = (role: ConnectionRole) => new WorkerChannel({ driverModule, settings, role });
+    const writer = channel('writer');
+    const channels = Array.from({ length: readers }, () => channel('reader'));
+    const started = await Promise.allSettled([writer, ...channels].map((c) => c.ready()));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.allSettled([writer, ...channels].map((c) => c.close()));
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    return new WorkerEngine(writer, channels);
+  }
+
+  run(op: OpCode, sql: string, params: unknown): Promise<unknown> {
+    return this.#writer.call(op, sql, params);
+  }
+
+  async begin(sql: string): Promise<void> {
+    this.#writer.post(OP_BEGIN, sql, []);
+  }
+
+  /**
+   * Each chunk is its own message, all posted at once: the worker executes chunk 1 while this
+   * thread still encodes chunk 2. Only the last chunk is answered, for all of them.
+   */
+  async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++)
+      this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunks[i]!.chunk, chunks[i]!.transfer);
+    return (await this.#writer.call(
+      OP_EXECUTE_MANY_FLAT,
+      sql,
+      chunks[last]!.chunk,
+      chunks[last]!.transfer,
+    )) as RawExecuteResult;
+  }
+
+  async close(): Promise<void> {
+    this.#flush(true);
+    await Promise.allSettled([...this.#readers, this.#writer].map((c) => c.close()));
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush(false);
+    });
+  }
+
+  #flush(all: boolean): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    // Up to PIPELINE batches per reader: while this thread resolves one batch's callers, the
+    // reader already works on the next, so neither side waits for the other.
+    const slots: WorkerChannel[] = [];
+    for (const r of this.#readers)
+      for (let k = r.inflight; k < (all ? r.inflight + 1 : PIPELINE); k++) slots.push(r);
+    if (slots.length === 0) return;
+    this.#pending = [];
+    const per = Math.ceil(pending.length / slots.length);
+    for (let i = 0, t = 0; i < pending.length; i += per, t++) slots[t]!.send(pending.slice(i, i + per));
+  }
+}

@@ -1,0 +1,221 @@
+import type {
+  ExecuteResult,
+  OperationalCapabilities,
+  Row,
+  SqlValue,
+  Statement,
+  TransactionOptions,
+} from '@orch/core';
+import { type DriverErrorContext, type OrchError, SqlStoreBase, sqliteDialect } from '@orch/core/adapter-kit';
+import { encodeColumns } from './columns.js';
+import type { NativeDatabase, SqliteDriver } from './driver.js';
+import { type EncodedChunk, type Engine, InlineEngine, WorkerEngine } from './engine.js';
+import { driverCodeOf, mapConnectError, mapSqliteError } from './errors.js';
+import type { EmbeddedSettings } from './options.js';
+import {
+  misuse,
+  OP_BATCH,
+  OP_COMMIT,
+  OP_EXECUTE,
+  OP_EXECUTE_MANY,
+  OP_QUERY,
+  OP_ROLLBACK,
+  type RawExecuteResult,
+  REROUTE,
+} from './protocol.js';
+import { toSqliteParams } from './values.js';
+
+/** Constructor input of {@link SqliteFamilyStore}. */
+export interface SqliteFamilyStoreInit {
+  /** The engine. */
+  readonly driver: SqliteDriver;
+  /** URL of the compiled module whose `driver` export is {@link driver}: worker threads import it. */
+  readonly driverModule: string | URL;
+  readonly settings: EmbeddedSettings;
+  readonly scheme: string;
+  /** An open connection of the engine to use instead of opening one: runs inline, never closed here. */
+  readonly client?: NativeDatabase | undefined;
+}
+
+/** Rows per executeMany message: small enough that the worker starts early, large enough to amortize a message. */
+const CHUNK_ROWS = 250;
+/** Statements remembered as writer-only, at most (then the memory starts over). */
+const MAX_CLASSIFIED = 1024;
+
+function toExecuteResult(raw: unknown): ExecuteResult {
+  const [changes, lastInsertId] = raw as RawExecuteResult;
+  return lastInsertId === undefined || lastInsertId === null ? { changes } : { changes, lastInsertId };
+}
+
+/**
+ * Parameter sets as columnar chunks of {@link CHUNK_ROWS} rows (see columns.ts); undefined for
+ * ragged sets, which keep the row-by-row form so SQLite reports the bad row.
+ */
+function chunkSets(paramSets: readonly (readonly SqlValue[])[]): EncodedChunk[] | undefined {
+  const width = paramSets[0]?.length ?? 0;
+  for (const set of paramSets) if (set.length !== width) return undefined;
+  const sets = paramSets.map(toSqliteParams);
+  const chunks: EncodedChunk[] = [];
+  for (let start = 0; start < sets.length; start += CHUNK_ROWS) {
+    chunks.push(encodeColumns(sets, start, Math.min(sets.length, start + CHUNK_ROWS), width));
+  }
+  return chunks;
+}
+
+/**
+ * The operational store of every embedded SQLite-family engine (better-sqlite3, libsql): one file
+ * or `:memory:`, filled in by a {@link SqliteDriver}.
+ *
+ * By default a file runs in worker threads: one writer connection (every write and every
+ * transaction, so a transaction is pinned to it) and reader connections that answer plain reads
+ * outside any transaction in parallel under WAL, against the last committed state. The event loop
+ * never waits for SQLite. `mode: 'inline'` keeps the one connection in this thread instead.
+ */
+export class SqliteFamilyStore extends SqlStoreBase {
+  readonly scheme: string;
+  readonly dialect = sqliteDialect;
+  readonly capabilities: OperationalCapabilities;
+  readonly #driver: SqliteDriver;
+  readonly #driverModule: string;
+  readonly #settings: EmbeddedSettings;
+  readonly #client: NativeDatabase | undefined;
+  #engine: Engine | undefined;
+  /** Statements a reader sent back (they write, or need the writer's connection): straight to the writer. */
+  readonly #writerOnly = new Set<string>();
+
+  constructor(init: SqliteFamilyStoreInit) {
+    super();
+    this.#driver = init.driver;
+    this.#driverModule = String(init.driverModule);
+    this.#settings = init.settings;
+    this.#client = init.client;
+    this.scheme = init.scheme;
+    this.capabilities = { returning: true, multiProcess: init.settings.path !== ':memory:' };
+  }
+
+  /** Where the database runs: `worker` threads or `inline` in this thread. */
+  get mode(): 'inline' | 'worker' {
+    return this.#engine?.mode ?? (this.#client ? 'inline' : this.#settings.mode);
+  }
+
+  protected async doConnect(): Promise<void> {
+    const { connection, mode, readers } = this.#settings;
+    try {
+      if (this.#client) this.#engine = InlineEngine.wrap(this.#driver, this.#client, connection);
+      else if (mode === 'inline') this.#engine = InlineEngine.open(this.#driver, connection);
+      else this.#engine = await WorkerEngine.start(this.#driverModule, connection, readers);
+    } catch (err) {
+      throw mapConnectError(err);
+    }
+  }
+
+  protected async doHealth(): Promise<Record<string, unknown>> {
+    const [row] = await this.query<{ version: string }>('SELECT sqlite_version() AS version');
+    return {
+      engine: this.#driver.name,
+      sqliteVersion: row?.version,
+      path: this.#settings.path,
+      mode: this.mode,
+      readers: this.#engine?.readers ?? 0,
+    };
+  }
+
+  protected async driverClose(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    await engine?.close();
+  }
+
+  protected mapDriverError(err: unknown, context: DriverErrorContext): OrchError {
+    return mapSqliteError(err, context);
+  }
+
+  protected async driverQuery(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    return (await this.#engineOrFail().run(OP_QUERY, sql, toSqliteParams(params))) as Row[];
+  }
+
+  protected async driverExecute(sql: string, params: readonly SqlValue[]): Promise<ExecuteResult> {
+    return toExecuteResult(await this.#engineOrFail().run(OP_EXECUTE, sql, toSqliteParams(params)));
+  }
+
+  protected override async driverExecuteMany(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+  ): Promise<ExecuteResult> {
+    const engine = this.#engineOrFail();
+    // Inline, the sets go to SQLite as they are: encoding only pays off across a thread boundary.
+    const chunks = engine.mode === 'worker' ? chunkSets(paramSets) : undefined;
+    if (!chunks)
+      return toExecuteResult(await engine.run(OP_EXECUTE_MANY, sql, paramSets.map(toSqliteParams)));
+    return toExecuteResult(await engine.executeMany(sql, chunks));
+  }
+
+  protected override async driverBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+    const wire = statements.map((s) => [s.sql, toSqliteParams(s.params ?? [])]);
+    return ((await this.#engineOrFail().run(OP_BATCH, statements[0]!.sql, wire)) as unknown[]).map(
+      toExecuteResult,
+    );
+  }
+
+  /** A worker is sent the BEGIN without waiting for it (see OP_BEGIN): one round trip less per transaction. */
+  protected override async driverBegin(options: TransactionOptions): Promise<void> {
+    await this.#engineOrFail().begin(this.dialect.begin(options));
+  }
+
+  protected override async driverCommit(): Promise<void> {
+    await this.#engineOrFail().run(OP_COMMIT, 'COMMIT', []);
+  }
+
+  protected override async driverRollback(): Promise<void> {
+    await this.#engineOrFail().run(OP_ROLLBACK, 'ROLLBACK', []);
+  }
+
+  /** Both statements in one message. */
+  protected override async driverRollbackToSavepoint(name: string): Promise<void> {
+    await this.#engineOrFail().run(OP_BATCH, `ROLLBACK TO SAVEPOINT ${name}`, [
+      [`ROLLBACK TO SAVEPOINT ${name}`, []],
+      [`RELEASE SAVEPOINT ${name}`, []],
+    ]);
+  }
+
+  /**
+   * Plain reads outside any transaction go to the reader threads, batched, when the store has
+   * them. A reader sends back what the writer must answer: statements that write, reads of the
+   * writer's connection state, and reads that fail there with SQLITE_ERROR (TEMP tables and
+   * ATTACHed databases of the writer's connection exist only there; the writer reports the real
+   * error if there is one). Those statements go straight to the writer from then on.
+   */
+  protected override driverConcurrentQuery(
+    sql: string,
+    params: readonly SqlValue[],
+  ): Promise<Row[] | undefined> {
+    const read = this.#engine?.read;
+    if (!read || this.#writerOnly.has(sql)) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      read(
+        sql,
+        toSqliteParams(params),
+        (rows) => {
+          if (rows !== REROUTE) return resolve(rows as Row[]);
+          this.#sendToWriter(sql);
+          resolve(undefined);
+        },
+        (err) => {
+          if (driverCodeOf(err) !== 'SQLITE_ERROR') return reject(err);
+          this.#sendToWriter(sql);
+          resolve(undefined);
+        },
+      );
+    });
+  }
+
+  #sendToWriter(sql: string): void {
+    if (this.#writerOnly.size >= MAX_CLASSIFIED) this.#writerOnly.clear();
+    this.#writerOnly.add(sql);
+  }
+
+  #engineOrFail(): Engine {
+    if (!this.#engine) throw misuse('The SQLite store is not connected.');
+    return this.#engine;
+  }
+}

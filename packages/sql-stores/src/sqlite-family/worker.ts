@@ -1,0 +1,125 @@
+/**
+ * The worker-thread side of a SQLite-family store: one connection, answering batches of
+ * statements. The engine's driver is imported from the module URL the main thread passes in
+ * `workerData`, so one worker serves every engine and this package never loads a driver itself.
+ *
+ * A request is a flat array `[op, sql, params, op, sql, params, …]` (as a JSON string when every
+ * parameter is JSON-safe, else structured-cloned); the reply is the array of results in the same
+ * order, again as one JSON string when every value allows it. One message per batch, never one
+ * per statement: the postMessage and promise bookkeeping, not SQLite, is what costs on this path.
+ * Messages made only of unanswered ops (a pipelined BEGIN, executeMany chunks) get no reply.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteConnection } from './connection.js';
+import type { SqliteDriver } from './driver.js';
+import {
+  misuse,
+  OP_BATCH,
+  OP_BEGIN,
+  OP_COMMIT,
+  OP_EXECUTE_MANY_FLAT,
+  OP_EXECUTE_MANY_PART,
+  OP_QUERY,
+  OP_READ,
+  OP_ROLLBACK,
+  type OpCode,
+  type RawExecuteResult,
+  serializeDriverError,
+  unanswered,
+  type WorkerControlReply,
+  type WorkerInit,
+} from './protocol.js';
+import { rowsAreJsonSafe } from './values.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run in a worker thread');
+const init = workerData as WorkerInit;
+
+let connection: SqliteConnection | undefined;
+/** The error of a pipelined BEGIN, replayed on every statement until the transaction is ended. */
+let beginFailure: unknown;
+/** The first failure among the chunks of the executeMany being received. */
+let chunkFailure: unknown;
+let chunkChanges = 0;
+
+try {
+  const { driver } = (await import(init.driverModule)) as { driver: SqliteDriver };
+  connection = SqliteConnection.open(driver, init.settings, init.role);
+  port.postMessage({ ready: true } satisfies WorkerControlReply);
+} catch (err) {
+  port.postMessage({ failed: serializeDriverError(err) } satisfies WorkerControlReply);
+}
+
+function runOne(op: OpCode, sql: string, params: unknown): unknown {
+  if (!connection) throw misuse('The SQLite connection is closed.');
+  if (beginFailure !== undefined) {
+    const failure = beginFailure;
+    if (op === OP_ROLLBACK || op === OP_COMMIT) beginFailure = undefined;
+    if (op === OP_ROLLBACK) return null; // the transaction never began: nothing to undo
+    throw failure;
+  }
+  if (op === OP_BEGIN) {
+    try {
+      return connection.run(op, sql, params);
+    } catch (err) {
+      beginFailure = err;
+      throw err;
+    }
+  }
+  if (op === OP_EXECUTE_MANY_PART || op === OP_EXECUTE_MANY_FLAT)
+    return runChunk(connection, op, sql, params);
+  return connection.run(op, sql, params);
+}
+
+function runChunk(conn: SqliteConnection, op: OpCode, sql: string, params: unknown): unknown {
+  const first = chunkFailure;
+  if (op === OP_EXECUTE_MANY_FLAT) {
+    chunkFailure = undefined;
+    const before = chunkChanges;
+    chunkChanges = 0;
+    if (first !== undefined) throw first;
+    const [changes, last] = conn.run(op, sql, params) as RawExecuteResult;
+    return [changes + before, last];
+  }
+  if (first !== undefined) return undefined; // an earlier chunk failed: skip the rest
+  try {
+    chunkChanges += (conn.run(op, sql, params) as RawExecuteResult)[0];
+  } catch (err) {
+    chunkFailure = err;
+  }
+  return undefined;
+}
+
+/** Whether a result survives JSON unchanged (rows of JSON-safe values, results without bigints). */
+function jsonSafe(op: OpCode, result: unknown): boolean {
+  if (!Array.isArray(result)) return true;
+  if (op === OP_QUERY || op === OP_READ) return rowsAreJsonSafe(result);
+  if (op === OP_BATCH) return result.every((r) => typeof (r as RawExecuteResult)[1] !== 'bigint');
+  return typeof result[1] !== 'bigint';
+}
+
+port.on('message', (message: unknown) => {
+  if (typeof message === 'object' && message !== null && !Array.isArray(message)) {
+    // The only control message: close the connection (checkpointing the WAL) and say so.
+    connection?.close();
+    connection = undefined;
+    port.postMessage({ closed: true } satisfies WorkerControlReply);
+    return;
+  }
+  const flat = (typeof message === 'string' ? JSON.parse(message) : message) as unknown[];
+  const results: unknown[] = new Array(flat.length / 3);
+  let json = true;
+  let reply = false;
+  for (let i = 0, j = 0; i < flat.length; i += 3, j++) {
+    const op = flat[i] as OpCode;
+    if (!unanswered(op)) reply = true;
+    try {
+      const result = runOne(op, flat[i + 1] as string, flat[i + 2]);
+      if (json && !jsonSafe(op, result)) json = false;
+      results[j] = result ?? null;
+    } catch (err) {
+      results[j] = serializeDriverError(err);
+    }
+  }
+  if (reply) port.postMessage(json ? JSON.stringify(results) : results);
+});

@@ -19,7 +19,7 @@ import type { ChromaClient, Metadata as ChromaMetadata, Collection, Where } from
 
 type ChromaInclude = 'distances' | 'documents' | 'embeddings' | 'metadatas';
 
-import { type ChromaSettings, createChromaClient, withTimeout } from './client.js';
+import { type ChromaSettings, createAdminClient, createChromaClient, withTimeout } from './client.js';
 import {
   collectionInfo,
   collectionMetadata,
@@ -110,14 +110,22 @@ export class ChromaVectorStore extends VectorStoreBase {
         serverMax > 0 ? serverMax : DEFAULT_MAX_BATCH_SIZE,
       ),
     );
+    const settings = this.#settings;
+    if (!settings) return; // an injected client's tenant and database are the caller's business
     try {
-      // A missing tenant or database would otherwise surface later as "collection not found".
-      await this.#request('connect', () => client.countCollections());
+      // A missing tenant or database would otherwise surface later as "collection not found"
+      // (reads of a missing database answer as if it were empty).
+      const admin = createAdminClient(settings);
+      await this.#request('connect', () =>
+        admin.getDatabase({ name: settings.database, tenant: settings.tenant }),
+      );
     } catch (err) {
+      // A token scoped to one database may not be allowed to describe it: the next request tells.
+      if (isOrchError(err, 'ORCH_AUTH_FAILED') && err.details.status === 403) return;
       if (!isOrchError(err, 'ORCH_NOT_FOUND')) throw err;
       throw new OrchError(
         'ORCH_INVALID_CONFIG',
-        `Chroma has no database "${this.#database()}" in tenant "${this.#tenant()}"; create it, or set the tenant and database options.`,
+        `Chroma has no database "${settings.database}" in tenant "${settings.tenant}"; create it, or set the tenant and database options.`,
         { kind: 'vector', cause: err, details: { driverCode: err.details.driverCode, status: 404 } },
       );
     }

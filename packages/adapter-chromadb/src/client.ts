@@ -1,5 +1,5 @@
 import { OrchError, type ParsedUrl, registerSecret } from '@orch/core/adapter-kit';
-import { ChromaClient } from 'chromadb';
+import { AdminClient, ChromaClient } from 'chromadb';
 import { ChromaTimeoutError } from './errors.js';
 
 /** Where and how to reach the server, resolved from the URL and the options. Credential-free except `headers`. */
@@ -116,6 +116,16 @@ export function createChromaClient(settings: ChromaSettings): ChromaClient {
     ssl: settings.ssl,
     tenant: settings.tenant,
     database: settings.database,
+    headers: { ...settings.headers },
+  });
+}
+
+/** An admin client on the same server with the same headers (to check the database exists). */
+export function createAdminClient(settings: ChromaSettings): AdminClient {
+  return new AdminClient({
+    host: settings.host.includes(':') ? `[${settings.host}]` : settings.host,
+    port: settings.port,
+    ssl: settings.ssl,
     headers: { ...settings.headers },
   });
 }

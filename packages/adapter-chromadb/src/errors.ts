@@ -8,6 +8,8 @@ import { isOrchError, OrchError } from '@orch/core/adapter-kit';
  */
 const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   ChromaClientError: 400,
+  // The class is exported as ChromaUnauthorizedError, but its `name` is ChromaAuthError.
+  ChromaAuthError: 401,
   ChromaUnauthorizedError: 401,
   ChromaForbiddenError: 403,
   ChromaNotFoundError: 404,
@@ -82,6 +84,7 @@ export function mapChromaError(err: unknown, context: ChromaErrorContext): OrchE
       return new OrchError('ORCH_QUERY_FAILED', message, { ...base, retriable: true, details });
     case 'ChromaRateLimitError':
       return new OrchError('ORCH_BUSY', message, { ...base, retriable: true, details });
+    case 'ChromaAuthError':
     case 'ChromaUnauthorizedError':
     case 'ChromaForbiddenError':
       return new OrchError(

@@ -1,36 +1,43 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createAdapter, isOrchError, parseStoreUrl, registerSecret } from '@orch/core';
+import { createAdapter, isOrchError } from '@orch/core';
+import { parseStoreUrl, registerSecret } from '@orch/core/adapter-kit';
+import { mapSqliteError as mapError } from '@orch/sql-stores/sqlite-family';
 import { describe, expect, it } from 'vitest';
-import { mapSqliteError, resolveSqliteOptions } from '../src/index.js';
+import '../src/index.js';
+import { resolveSqliteOptions, sqliteOptionsSchema } from '../src/options.js';
 import { tempDir } from './helpers.js';
 
-const opts = (url: string, config = {}) => resolveSqliteOptions(parseStoreUrl(url), config);
+const opts = (url: string, config = {}) =>
+  resolveSqliteOptions(parseStoreUrl(url), sqliteOptionsSchema.parse(config)).settings;
+const mapSqliteError = (err: unknown, sql: string) => mapError(err, { operation: 'execute', sql });
 
 describe('URL forms', () => {
   it('resolves relative, absolute and in-memory paths', () => {
-    expect(opts('sqlite:///data/tasks.db').settings.path).toBe(resolve('data/tasks.db'));
-    expect(opts('sqlite:////var/tmp/tasks.db').settings.path).toBe('/var/tmp/tasks.db');
-    expect(opts('sqlite::memory:')).toMatchObject({ mode: 'inline', readers: 0, key: ':memory:' });
+    expect(opts('sqlite:///data/tasks.db').path).toBe(resolve('data/tasks.db'));
+    expect(opts('sqlite:////var/tmp/tasks.db').path).toBe('/var/tmp/tasks.db');
+    expect(opts('sqlite::memory:')).toMatchObject({ mode: 'inline', readers: 0, path: ':memory:' });
     expect(opts('sqlite::memory:?mode=worker')).toMatchObject({ mode: 'worker', readers: 0 });
   });
 
   it('reads mode, readers, busy_timeout, synchronous and vec from the query; config wins', () => {
     const o = opts('sqlite:////x/a.db?mode=inline&busy_timeout=250&synchronous=normal&vec=0&readers=1');
     expect(o.mode).toBe('inline');
-    expect(o.settings).toMatchObject({
+    expect(o.connection).toMatchObject({
       busyTimeoutMs: 250,
       synchronous: 'NORMAL',
-      loadVectorExtension: false,
+      vectorExtension: false,
     });
     expect(opts('sqlite:////x/a.db?readers=1')).toMatchObject({ mode: 'worker', readers: 1 });
     expect(opts('sqlite:////x/a.db', { worker: false }).mode).toBe('inline');
-    expect(opts('sqlite:////x/a.db?busy_timeout=250', { busyTimeoutMs: 10 }).settings.busyTimeoutMs).toBe(10);
-    expect(opts('sqlite:////x/a.db', { timeoutMs: 1234 }).settings.busyTimeoutMs).toBe(1234);
-    expect(opts('sqlite:////x/a.db').settings).toMatchObject({
+    expect(opts('sqlite:////x/a.db?busy_timeout=250', { busyTimeoutMs: 10 }).connection.busyTimeoutMs).toBe(
+      10,
+    );
+    expect(opts('sqlite:////x/a.db', { timeoutMs: 1234 }).connection.busyTimeoutMs).toBe(1234);
+    expect(opts('sqlite:////x/a.db').connection).toMatchObject({
       synchronous: 'FULL',
       busyTimeoutMs: 5000,
-      loadVectorExtension: true,
+      vectorExtension: true,
     });
   });
 
@@ -83,7 +90,11 @@ describe('error mapping', () => {
     expect(mapped.code).toBe('ORCH_CONSTRAINT_VIOLATION');
     expect(mapped.cause).toBe(unique);
     expect(mapped.message).toContain('INSERT INTO t');
-    expect(mapped.details).toEqual({ sqliteCode: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(mapped.details).toEqual({
+      constraint: 'unique',
+      fields: ['t.v'],
+      driverCode: 'SQLITE_CONSTRAINT_UNIQUE',
+    });
     expect(mapSqliteError(driverError('SQLITE_CONSTRAINT_FOREIGNKEY'), 'x').code).toBe(
       'ORCH_CONSTRAINT_VIOLATION',
     );

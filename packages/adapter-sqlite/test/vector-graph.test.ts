@@ -1,6 +1,7 @@
 import { createAdapter } from '@orch/core';
+import { sharedStoreRefs } from '@orch/sql-stores/sqlite-family';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedStoreRefs } from '../src/index.js';
+import '../src/index.js';
 import { sqliteUrl, tempDir } from './helpers.js';
 
 const tmp = tempDir('orch-sqlite-vg-');
@@ -13,7 +14,8 @@ describe('vector and graph stores on the same SQLite file', () => {
       const url = sqliteUrl(file, `mode=${mode}`);
       const vectors = await createAdapter('vector', url);
       const graph = await createAdapter('graph', url);
-      expect(sharedStoreRefs()[file]).toBe(2);
+      const key = `better-sqlite3:${file}`;
+      expect(sharedStoreRefs()[key]).toBe(2);
 
       await vectors.ensureCollection('tasks', { dimension: 3, metric: 'cosine' });
       await vectors.upsert('tasks', [
@@ -35,9 +37,9 @@ describe('vector and graph stores on the same SQLite file', () => {
       expect(path?.nodes).toEqual(['a', 'b', 'c']);
 
       await vectors.close();
-      expect(sharedStoreRefs()[file]).toBe(1);
+      expect(sharedStoreRefs()[key]).toBe(1);
       await graph.close();
-      expect(sharedStoreRefs()[file]).toBeUndefined();
+      expect(sharedStoreRefs()[key]).toBeUndefined();
 
       // Everything is in the one file, readable by a fresh operational store after both closed.
       const ops = await createAdapter('operational', url);

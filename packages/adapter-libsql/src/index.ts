@@ -1,83 +1,109 @@
+import type { Client } from '@libsql/client';
+import type { StoreKind } from '@orch/core';
 import {
-  type AdapterFactoryContext,
   type AdapterRegistration,
+  defineAdapter,
   OrchError,
+  type ParsedUrl,
   registerAdapter,
-  type StoreConfig,
-} from '@orch/core';
+} from '@orch/core/adapter-kit';
+import { libsqlVectorFunctions } from '@orch/sql-stores';
+import { createSideStore, embeddedSettings, rejectInjectedClient } from '@orch/sql-stores/sqlite-family';
 import { type LibsqlDatabase, LibsqlEmbeddedStore } from './embedded.js';
+import { libsqlOptionsSchema, resolveLibsqlOptions, type ValidatedLibsqlOptions } from './options.js';
 import { LibsqlRemoteStore } from './remote.js';
-import { createLibsqlSideStore } from './side-stores.js';
-import { type LibsqlOptions, resolveLibsqlOptions } from './url.js';
 
-export { type LibsqlDatabase, type LibsqlEmbeddedSettings, LibsqlEmbeddedStore } from './embedded.js';
-export { mapLibsqlError } from './errors.js';
+export { type LibsqlDatabase, type LibsqlEmbeddedInit, LibsqlEmbeddedStore } from './embedded.js';
+export type { LibsqlOptions } from './options.js';
 export { type LibsqlRemoteSettings, LibsqlRemoteStore } from './remote.js';
-export { createLibsqlSideStore } from './side-stores.js';
-export { type LibsqlOptions, type ResolvedLibsql, resolveLibsqlOptions } from './url.js';
 
-/**
- * Create an unconnected libsql operational store: embedded for `file:` URLs, remote (sqld,
- * Turso) for `libsql://host`. An injected client is either an embedded `libsql` Database or an
- * `@libsql/client` Client (it has `execute`).
- *
- * @example
- * const store = createLibsqlOperationalStore({ kind: 'operational', scheme: 'file', url: parseStoreUrl('file:tasks.db'), config: {} });
- */
-export function createLibsqlOperationalStore(
-  context: AdapterFactoryContext,
+/** An injected client: an @libsql/client Client (it has `execute`), or an embedded `libsql` Database. */
+function injectedClient(client: unknown): { remote: Client } | { embedded: LibsqlDatabase } | undefined {
+  if (client === undefined || client === null) return undefined;
+  const c = client as Record<string, unknown>;
+  if (
+    typeof c.execute === 'function' &&
+    typeof c.transaction === 'function' &&
+    typeof c.prepare !== 'function'
+  )
+    return { remote: client as Client };
+  if (typeof c.prepare === 'function') return { embedded: client as LibsqlDatabase };
+  throw new OrchError(
+    'ORCH_INVALID_CONFIG',
+    'The libsql store "client" must be a libsql Database or an @libsql/client Client.',
+    { kind: 'operational' },
+  );
+}
+
+function operationalStore(
+  url: ParsedUrl | undefined,
+  scheme: string,
+  validated: ValidatedLibsqlOptions,
 ): LibsqlEmbeddedStore | LibsqlRemoteStore {
-  const config = context.config as StoreConfig & LibsqlOptions;
-  const client = config.client as Record<string, unknown> | undefined;
-  if (client !== undefined && client !== null) {
-    if (
-      typeof client.execute === 'function' &&
-      typeof client.transaction === 'function' &&
-      typeof client.prepare !== 'function'
-    ) {
-      return new LibsqlRemoteStore(
-        { url: 'injected', redacted: 'injected client', chunkSize: 500 },
-        { scheme: context.scheme, client: client as never },
-      );
-    }
-    if (typeof client.prepare === 'function') {
-      return new LibsqlEmbeddedStore(
-        {
-          path: context.url?.path ?? ':memory:',
-          busyTimeoutMs: 5000,
-          synchronous: 'FULL',
-          statementCacheSize: 256,
-          mode: 'inline',
-        },
-        { scheme: context.scheme, client: client as unknown as LibsqlDatabase },
-      );
-    }
-    throw new OrchError(
-      'ORCH_INVALID_CONFIG',
-      'The libsql store "client" must be a libsql Database or an @libsql/client Client.',
-      { kind: 'operational' },
+  const client = injectedClient(validated.client);
+  if (client && 'remote' in client) {
+    return new LibsqlRemoteStore(
+      { url: 'injected', chunkSize: validated.chunkSize ?? 500 },
+      { scheme, client: client.remote },
     );
   }
-  const resolved = resolveLibsqlOptions(context.url, config);
+  if (client) {
+    // The client is already open: the URL, when there is one, names its file for health output.
+    const resolved = url?.scheme === 'file' ? resolveLibsqlOptions(url, validated) : undefined;
+    const settings =
+      resolved?.mode === 'embedded' ? resolved.settings : embeddedSettings(':memory:', validated);
+    return new LibsqlEmbeddedStore({
+      settings: { ...settings, mode: 'inline', readers: 0 },
+      scheme,
+      client: client.embedded,
+    });
+  }
+  const resolved = resolveLibsqlOptions(url, validated);
   return resolved.mode === 'embedded'
-    ? new LibsqlEmbeddedStore(resolved.settings, { scheme: context.scheme })
-    : new LibsqlRemoteStore(resolved.settings, { scheme: context.scheme });
+    ? new LibsqlEmbeddedStore({ settings: resolved.settings, scheme })
+    : new LibsqlRemoteStore(resolved.settings, { scheme });
 }
 
 /**
- * The registration for `libsql:` and `file:` URLs (http/ws URLs are left to other adapters):
- * operational, vector and graph stores.
+ * The registration of `libsql:` and `file:` URLs (http/ws URLs are left to other adapters):
+ * operational, vector (native libsql vector functions) and graph stores. Vector and graph stores
+ * of one embedded file share one operational store (one writer), beside the application's own;
+ * on a remote server each opens its own connection.
  */
-export const libsqlAdapter: AdapterRegistration = {
+export const libsqlAdapter: AdapterRegistration = defineAdapter({
   name: '@orch/adapter-libsql',
   schemes: ['libsql', 'file'],
   kind: ['operational', 'vector', 'graph'],
-  create(context) {
-    return context.kind === 'operational'
-      ? createLibsqlOperationalStore(context)
-      : createLibsqlSideStore(context, createLibsqlOperationalStore);
+  options: libsqlOptionsSchema,
+  create({ kind, url, scheme, options: validated }) {
+    if (kind === 'operational') return operationalStore(url, scheme, validated);
+    return sideStore(kind, url, scheme, validated);
   },
-};
+});
+
+function sideStore(
+  kind: Exclude<StoreKind, 'operational'>,
+  url: ParsedUrl | undefined,
+  scheme: string,
+  validated: ValidatedLibsqlOptions,
+) {
+  rejectInjectedClient(kind, validated.client, 'a libsql: or file: URL');
+  // Resolved now, so a bad URL or option fails at createAdapter, not at the first query.
+  const resolved = resolveLibsqlOptions(url, validated, kind);
+  const path = resolved.mode === 'embedded' ? resolved.settings.path : ':memory:';
+  return createSideStore({
+    kind,
+    scheme,
+    functions: libsqlVectorFunctions,
+    tablePrefix: resolved.options.tablePrefix,
+    approximateIndex: resolved.options.vectorIndex === 'diskann',
+    shareKey: path === ':memory:' ? undefined : `libsql:${path}`,
+    open: () =>
+      resolved.mode === 'embedded'
+        ? new LibsqlEmbeddedStore({ settings: resolved.settings, scheme })
+        : new LibsqlRemoteStore(resolved.settings, { scheme }),
+  });
+}
 
 /**
  * Register `libsql:` and `file:` again (importing this package already does; call it when a

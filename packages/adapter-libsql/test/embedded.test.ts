@@ -1,6 +1,12 @@
-import { createAdapter, isOrchError, parseStoreUrl } from '@orch/core';
+import { createAdapter, isOrchError } from '@orch/core';
+import { parseStoreUrl } from '@orch/core/adapter-kit';
+import { mapSqliteError } from '@orch/sql-stores/sqlite-family';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LibsqlEmbeddedStore, mapLibsqlError, resolveLibsqlOptions } from '../src/index.js';
+import { LibsqlEmbeddedStore } from '../src/index.js';
+import { resolveLibsqlOptions } from '../src/options.js';
+
+const mapLibsqlError = (err: unknown, sql: string) => mapSqliteError(err, { operation: 'execute', sql });
+
 import { contractTests } from './contract.js';
 import { tempDir } from './helpers.js';
 

@@ -1,4 +1,5 @@
-import { createAdapter, distanceBetween, isOrchError, type VectorStore } from '@orch/core';
+import { createAdapter, isOrchError, type VectorStore } from '@orch/core';
+import { distanceBetween } from '@orch/core/adapter-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { tempDir } from './helpers.js';

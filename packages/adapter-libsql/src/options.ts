@@ -3,11 +3,8 @@ import { OrchError, type ParsedUrl, z } from '@orch/core/adapter-kit';
 import {
   type EmbeddedSettings,
   embeddedSettings,
-  SQLITE_FAMILY_URL_PARAMETERS,
   type SqliteFamilyOptions,
-  sqliteFamilyOptionsShape,
-  type UrlParameter,
-  withUrlOptions,
+  sqliteFamilyOptions,
 } from '@orch/sql-stores/sqlite-family';
 import { type LibsqlRemoteSettings, remoteSettings } from './remote.js';
 
@@ -31,23 +28,21 @@ export interface LibsqlOptions extends SqliteFamilyOptions {
   readonly vectorIndex?: 'exact' | 'diskann';
 }
 
-const optionsShape = {
-  ...sqliteFamilyOptionsShape,
-  authToken: z.string().optional(),
-  tls: z.boolean().optional(),
-  chunkSize: z.number().int().min(1).max(10_000).optional(),
-  vectorIndex: z.enum(['exact', 'diskann']).optional(),
-};
+/** The SQLite family's options plus the remote and vector-index ones. */
+const options = sqliteFamilyOptions(
+  {
+    authToken: z.string().optional(),
+    tls: z.boolean().optional(),
+    chunkSize: z.number().int().min(1).max(10_000).optional(),
+    vectorIndex: z.enum(['exact', 'diskann']).optional(),
+  },
+  { vector_index: { option: 'vectorIndex', type: 'string' } },
+);
 
-/** The store config schema: the SQLite family's options plus the remote and vector-index ones. */
-export const libsqlOptionsSchema = z.object(optionsShape).strict();
+/** The store config schema. */
+export const libsqlOptionsSchema = options.schema;
 
 export type ValidatedLibsqlOptions = z.output<typeof libsqlOptionsSchema>;
-
-const urlParameters: Readonly<Record<string, UrlParameter>> = {
-  ...SQLITE_FAMILY_URL_PARAMETERS,
-  vector_index: { option: 'vectorIndex', type: 'string' },
-};
 
 /** Where a libsql URL leads, with the validated options over the URL's (config wins). */
 export type ResolvedLibsql =
@@ -82,9 +77,9 @@ export function resolveLibsqlOptions(
       { kind },
     );
   }
-  const options = withUrlOptions(url.params, validated, urlParameters, optionsShape, kind);
+  const merged = options.withUrl(url, validated, kind);
   if (url.scheme === 'file')
-    return { mode: 'embedded', settings: embeddedSettings(url.path, options), options };
+    return { mode: 'embedded', settings: embeddedSettings(url.path, merged), options: merged };
   if (!url.host) {
     throw new OrchError(
       'ORCH_INVALID_URL',
@@ -92,5 +87,5 @@ export function resolveLibsqlOptions(
       { kind },
     );
   }
-  return { mode: 'remote', settings: remoteSettings(url, options), options };
+  return { mode: 'remote', settings: remoteSettings(url, merged), options: merged };
 }

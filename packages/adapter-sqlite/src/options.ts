@@ -3,11 +3,8 @@ import { type ParsedUrl, z } from '@orch/core/adapter-kit';
 import {
   type EmbeddedSettings,
   embeddedSettings,
-  SQLITE_FAMILY_URL_PARAMETERS,
   type SqliteFamilyOptions,
-  sqliteFamilyOptionsShape,
-  type UrlParameter,
-  withUrlOptions,
+  sqliteFamilyOptions,
 } from '@orch/sql-stores/sqlite-family';
 
 /** Options of the `sqlite:` stores: store config keys; most also work as URL parameters (config wins). */
@@ -16,34 +13,29 @@ export interface SqliteOptions extends SqliteFamilyOptions {
   readonly vectorExtension?: boolean;
 }
 
-const optionsShape = { ...sqliteFamilyOptionsShape, vectorExtension: z.boolean().optional() };
+/** The SQLite family's options plus sqlite-vec's switch, nothing else. */
+const options = sqliteFamilyOptions(
+  { vectorExtension: z.boolean().optional() },
+  { vec: { option: 'vectorExtension', type: 'boolean' } },
+);
 
-/** The store config schema: the SQLite family's options plus sqlite-vec's switch, nothing else. */
-export const sqliteOptionsSchema = z.object(optionsShape).strict();
+/** The store config schema. */
+export const sqliteOptionsSchema = options.schema;
 
-const urlParameters: Readonly<Record<string, UrlParameter>> = {
-  ...SQLITE_FAMILY_URL_PARAMETERS,
-  vec: { option: 'vectorExtension', type: 'boolean' },
-};
-
-/** The validated options over the URL's (config wins), and the settings of the file they open. */
-export interface ResolvedSqliteOptions {
-  readonly options: z.output<typeof sqliteOptionsSchema>;
-  readonly settings: EmbeddedSettings;
-}
+type Validated = z.output<typeof sqliteOptionsSchema>;
 
 /**
  * Resolve a `sqlite:` URL (`sqlite:///rel.db`, `sqlite:////abs.db`, `sqlite::memory:`) and the
- * validated store options.
+ * validated store options: the options over the URL's (config wins), and the file they open.
  *
  * @example
  * resolveSqliteOptions(parseStoreUrl('sqlite:///tasks.db?mode=inline'), {}).settings.mode; // 'inline'
  */
 export function resolveSqliteOptions(
   url: ParsedUrl | undefined,
-  validated: z.output<typeof sqliteOptionsSchema>,
+  validated: Validated,
   kind: StoreKind = 'operational',
-): ResolvedSqliteOptions {
-  const options = withUrlOptions(url?.params, validated, urlParameters, optionsShape, kind);
-  return { options, settings: embeddedSettings(url?.path ?? ':memory:', options) };
+): { readonly options: Validated; readonly settings: EmbeddedSettings } {
+  const merged = options.withUrl(url, validated, kind);
+  return { options: merged, settings: embeddedSettings(url?.path ?? ':memory:', merged) };
 }

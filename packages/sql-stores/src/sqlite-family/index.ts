@@ -18,6 +18,8 @@ export {
   type ResolvableOptions,
   SQLITE_FAMILY_URL_PARAMETERS,
   type SqliteFamilyOptions,
+  type SqliteFamilyOptionsSchema,
+  sqliteFamilyOptions,
   sqliteFamilyOptionsShape,
   type UrlParameter,
   withUrlOptions,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { StoreKind } from '@orch/core';
-import { OrchError, storeOptionsShape, z } from '@orch/core/adapter-kit';
+import { OrchError, type ParsedUrl, storeOptionsShape, z } from '@orch/core/adapter-kit';
 import type { ConnectionSettings } from './driver.js';
 
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
@@ -176,5 +176,38 @@ export function embeddedSettings(path: string, options: ResolvableOptions): Embe
     mode: worker ? 'worker' : 'inline',
     readers,
     path: absolute,
+  };
+}
+
+/** What {@link sqliteFamilyOptions} gives an adapter: its options schema, and the URL merge for it. */
+export interface SqliteFamilyOptionsSchema<Shape extends OptionShape> {
+  /** The store config schema (strict: a misspelt option is an error), for `defineAdapter`. */
+  readonly schema: z.ZodObject<Shape, z.core.$strict>;
+  /** The validated config options over the ones the URL's query sets (config wins). */
+  withUrl(
+    url: ParsedUrl | undefined,
+    validated: z.output<z.ZodObject<Shape, z.core.$strict>>,
+    kind: StoreKind,
+  ): z.output<z.ZodObject<Shape, z.core.$strict>>;
+}
+
+/**
+ * An adapter's options: the SQLite family's shared ones plus the engine's own keys, and the URL
+ * parameters of both. Both SQLite adapters validate through this, so a shared option means and
+ * is checked the same in each.
+ *
+ * @example
+ * const options = sqliteFamilyOptions({ vectorExtension: z.boolean().optional() }, { vec: { option: 'vectorExtension', type: 'boolean' } });
+ * defineAdapter({ …, options: options.schema, create: ({ url, options: o, kind }) => open(options.withUrl(url, o, kind)) });
+ */
+export function sqliteFamilyOptions<Extra extends OptionShape>(
+  extra: Extra,
+  extraUrlParameters: Readonly<Record<string, UrlParameter>>,
+): SqliteFamilyOptionsSchema<typeof sqliteFamilyOptionsShape & Extra> {
+  const shape = { ...sqliteFamilyOptionsShape, ...extra };
+  const known = { ...SQLITE_FAMILY_URL_PARAMETERS, ...extraUrlParameters };
+  return {
+    schema: z.object(shape).strict(),
+    withUrl: (url, validated, kind) => withUrlOptions(url?.params, validated, known, shape, kind),
   };
 }

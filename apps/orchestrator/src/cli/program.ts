@@ -1,17 +1,20 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isOrchError, OrchError } from '@orch/core';
-import { resolveDataDir, TASK_STATUSES, type TaskStatus, UnifiedDatabaseManager } from '@orch/unified';
+import { resolveDataDir, TASK_STATUSES, type TaskStatus, type UnifiedDatabaseManager } from '@orch/unified';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { defaultConfigPath, describeSource, resolveStores, type StoreSelection } from '../config.js';
 import { errorPayload } from '../errors.js';
-import { GRAPH_FORMATS, type GraphFormat, renderGraph } from '../graph/index.js';
+import type { GraphFormat } from '../graph/index.js';
 import { createLogger } from '../log.js';
-import { serveStdio } from '../mcp/serve.js';
-import { Orchestrator } from '../orchestrator/orchestrator.js';
-import { runDemo } from './demo.js';
+import type { Orchestrator } from '../orchestrator/orchestrator.js';
 import { clip, colorStatus, table, tasksTable } from './format.js';
+
+// The stores, the MCP SDK and the graph layout load only when a command needs them, so `--help`
+// and usage errors answer at once.
+const GRAPH_FORMATS = ['mermaid', 'dot', 'svg'] as const;
+const loadOrchestrator = () => import('../orchestrator/orchestrator.js');
 
 export const VERSION = '0.1.0';
 
@@ -29,6 +32,7 @@ function stores(cmd: Command): StoreSelection {
 }
 
 async function withOrchestrator<T>(cmd: Command, fn: (orch: Orchestrator) => Promise<T>): Promise<T> {
+  const { Orchestrator } = await loadOrchestrator();
   const orch = await Orchestrator.open({ stores: stores(cmd), backgroundSync: false });
   try {
     return await fn(orch);
@@ -43,7 +47,9 @@ async function withManager<T>(
   fn: (db: UnifiedDatabaseManager, where: string) => Promise<T>,
 ): Promise<T> {
   const resolved = resolveStores(stores(cmd));
-  const db = await UnifiedDatabaseManager.open({ ...resolved.options, backgroundSync: false });
+  await import('@orch/adapter-sqlite');
+  const { UnifiedDatabaseManager: Manager } = await import('@orch/unified');
+  const db = await Manager.open({ ...resolved.options, backgroundSync: false });
   try {
     return await fn(db, describeSource(resolved.source));
   } finally {
@@ -155,6 +161,7 @@ Exit codes: 0 success, 1 the operation failed, 2 bad command line.`,
     .command('serve')
     .description('Run the MCP server on stdio (what an MCP client starts)')
     .action(async (_opts, cmd: Command) => {
+      const { serveStdio } = await import('../mcp/serve.js');
       await serveStdio(stores(cmd), createLogger());
       await new Promise(() => undefined); // until stdin closes or a signal arrives
     });
@@ -169,6 +176,7 @@ Exit codes: 0 success, 1 the operation failed, 2 bad command line.`,
       'project directory the demo session belongs to (default: the current directory)',
     )
     .action(async (opts, cmd: Command) => {
+      const { runDemo } = await import('./demo.js');
       await withOrchestrator(cmd, (orch) =>
         runDemo(orch, { projectDir: resolve(opts.project ?? process.cwd()) }),
       );
@@ -279,6 +287,7 @@ Exit codes: 0 success, 1 the operation failed, 2 bad command line.`,
             );
           model = await orch.graphModel({ sessionId });
         }
+        const { renderGraph } = await import('../graph/index.js');
         const text = renderGraph(model, opts.format as GraphFormat);
         if (opts.output) {
           const file = resolve(opts.output);

@@ -786,7 +786,7 @@ export class Orchestrator {
     return { task: taskDetail(result.task), pending_sync: result.pending };
   }
 
-  /** Stop a task (and its unfinished subtasks): `failed` once work started, `archived` before. */
+  /** Stop a task (and its unfinished subtasks): `failed` once work started, `archived` before (also when it only waited on dependencies). */
   async cancelTask(taskId: string, reason?: string) {
     const task = await this.#requireTask(taskId);
     if (FINISHED.has(task.status))
@@ -802,7 +802,13 @@ export class Orchestrator {
     const at = new Date().toISOString();
     // Children first, so a parent is never cancelled with work still open below it.
     for (const t of [...tree].sort((a, b) => b.depth - a.depth)) {
-      const target: TaskStatus = TASK_TRANSITIONS[t.status].includes('failed') ? 'failed' : 'archived';
+      // `failed` once work started; a task that only waited on its dependencies (blocked) was never started.
+      const started = IN_PROGRESS.has(t.status) || typeof t.metadata.startedAt === 'string';
+      const target: TaskStatus =
+        (started || !TASK_TRANSITIONS[t.status].includes('archived')) &&
+        TASK_TRANSITIONS[t.status].includes('failed')
+          ? 'failed'
+          : 'archived';
       const r = await this.db.updateTask(
         t.id,
         {

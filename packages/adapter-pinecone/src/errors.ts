@@ -85,7 +85,9 @@ export function mapPineconeError(err: unknown, operation: string, facts: Respons
   if (facts.timedOut) return make('ORCH_TIMEOUT', 'the request timed out', true);
   if (driverError === 'PineconeTimeoutError')
     return make('ORCH_TIMEOUT', 'the index was not ready in time', true);
-  if (driverError === 'PineconeMaxRetriesExceededError')
+  // The client reports a 5xx as "max retries exceeded" even with its retries off; the adapter's
+  // fetch saw the status, which says more.
+  if (driverError === 'PineconeMaxRetriesExceededError' && status === undefined)
     return make('ORCH_QUERY_FAILED', "server errors outlasted the client's retries", true);
   if (CLIENT_INPUT_ERRORS.has(driverError))
     return make('ORCH_INVALID_INPUT', 'the client refused the request');

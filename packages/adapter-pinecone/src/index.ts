@@ -181,6 +181,7 @@ export const pineconeAdapter = defineAdapter({
       backoff: { baseMs: 200, maxMs: 10_000, ...options.retryBackoff },
       // The adapter's own client aborts each request in its fetch; an injected one gets a deadline.
       callTimeoutMs: injected ? options.timeoutMs : undefined,
+      clientRetries: injected !== undefined,
     });
     return new PineconeVectorStore({
       layout,

@@ -100,6 +100,11 @@ export interface RetrySettings {
    * request itself is not aborted; the call rejects with ORCH_TIMEOUT.
    */
   readonly callTimeoutMs?: number | undefined;
+  /**
+   * The client retries 5xx itself (an injected client, with its own `maxRetries`): its
+   * "max retries exceeded" is then not retried again. The adapter's own client retries nothing.
+   */
+  readonly clientRetries?: boolean;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -130,7 +135,7 @@ export class PineconeCaller {
         const retry =
           attempt < this.settings.maxRetries &&
           !probe.timedOut &&
-          !clientAlreadyRetried(err) &&
+          !(this.settings.clientRetries === true && clientAlreadyRetried(err)) &&
           isRetriableStatus(status);
         if (retry) {
           this.retries++;

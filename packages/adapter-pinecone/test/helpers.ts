@@ -53,13 +53,15 @@ export interface SeenRequest {
 
 /** An injected failure: answer `status` (instead of forwarding) to the next `times` matching requests. */
 export interface Fault {
+  /** The status to answer with; 0 forwards the request after `delayMs` instead. */
   readonly status: number;
+  readonly delayMs?: number;
   times: number;
   readonly match?: (method: string, path: string) => boolean;
   readonly headers?: Record<string, string>;
 }
 
-export interface Proxy {
+export interface FaultProxy {
   readonly url: string;
   readonly seen: SeenRequest[];
   readonly faults: Fault[];
@@ -72,7 +74,7 @@ export interface Proxy {
  * at the proxy) and records it, except that it can answer a planned status (429, 503 …) to
  * chosen requests first. The service's rate limits and outages cannot be provoked otherwise.
  */
-export async function startProxy(target = emulatorUrl()): Promise<Proxy> {
+export async function startProxy(target = emulatorUrl()): Promise<FaultProxy> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
   const faults: Fault[] = [];
@@ -97,6 +99,11 @@ export async function startProxy(target = emulatorUrl()): Promise<Proxy> {
       };
       seen.push(entry);
       const fault = faults.find((f) => f.times > 0 && (f.match?.(entry.method, path) ?? true));
+      if (fault && fault.status === 0) {
+        fault.times--;
+        setTimeout(() => forwardRequest(), fault.delayMs ?? 0);
+        return;
+      }
       if (fault) {
         fault.times--;
         entry.status = fault.status;
@@ -105,26 +112,29 @@ export async function startProxy(target = emulatorUrl()): Promise<Proxy> {
         res.end(text);
         return;
       }
-      const forward = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path,
-          headers: { ...req.headers, 'content-length': String(raw.length) },
-        },
-        (answer) => {
-          entry.status = answer.statusCode ?? 0;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', (err) => {
-        entry.status = 502;
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(String(err));
-      });
-      forward.end(raw);
+      forwardRequest();
+      function forwardRequest(): void {
+        const forward = request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path,
+            headers: { ...req.headers, 'content-length': String(raw.length) },
+          },
+          (answer) => {
+            entry.status = answer.statusCode ?? 0;
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        forward.on('error', (err) => {
+          entry.status = 502;
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(String(err));
+        });
+        forward.end(raw);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

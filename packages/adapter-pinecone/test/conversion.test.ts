@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { distanceBetween, scoreFromDistance } from '@orch/core/adapter-kit';
+import type { PineconeRecord } from '@pinecone-database/pinecone';
+import { describe, it } from 'vitest';
+import {
+  DOCUMENT_KEY,
+  distanceFromScore,
+  fromPineconeMetric,
+  fromPineconeRecord,
+  fromPineconeValues,
+  jsonStringBytes,
+  LIMITS,
+  MAX_PINECONE_METADATA_BYTES,
+  PART_TEXT_BYTES,
+  planFetchBatches,
+  planUpsertBatches,
+  splitDocument,
+  toPineconeMetric,
+  toPineconeRecord,
+  toPineconeValues,
+  ZERO_VECTOR_STANDIN,
+} from '../src/conversion.js';
+import { INDEX_NAME, indexNameFor } from '../src/layout.js';
+
+const ALL = { vectors: true, metadata: true, documents: true };
+
+describe('metrics and scores', () => {
+  it('maps cosine/l2/ip to cosine/euclidean/dotproduct and back', () => {
+    for (const [orch, pinecone] of [
+      ['cosine', 'cosine'],
+      ['l2', 'euclidean'],
+      ['ip', 'dotproduct'],
+    ] as const) {
+      assert.equal(toPineconeMetric(orch), pinecone);
+      assert.equal(fromPineconeMetric(pinecone), orch);
+    }
+    assert.equal(fromPineconeMetric('hamming'), undefined);
+  });
+
+  it('turns Pinecone’s scores into orch’s distance and score exactly as core defines them', () => {
+    const q = [1, 2, 2];
+    const v = [0.5, -1, 3];
+    const dot = q.reduce((s, x, i) => s + x * v[i]!, 0);
+    const norm = (u: number[]) => Math.hypot(...u);
+    const squared = q.reduce((s, x, i) => s + (x - v[i]!) ** 2, 0);
+    // What Pinecone reports per metric: similarity, squared distance, dot product.
+    const reported = { cosine: dot / (norm(q) * norm(v)), l2: squared, ip: dot } as const;
+    for (const metric of ['cosine', 'l2', 'ip'] as const) {
+      const distance = distanceFromScore(metric, reported[metric]);
+      assert.ok(Math.abs(distance - distanceBetween(metric, q, v)) < 1e-12, metric);
+    }
+    assert.equal(distanceFromScore('l2', 9), 3, 'euclidean: the square root of the squared distance');
+    assert.equal(scoreFromDistance('l2', 3), 0.25, 'score 1 / (1 + d)');
+    assert.equal(distanceFromScore('l2', -1e-9), 0, 'rounding below zero is clamped');
+    assert.equal(distanceFromScore('cosine', 0.8), 1 - 0.8);
+    assert.equal(distanceFromScore('ip', 5), -4);
+  });
+
+  it('sends an all-zero vector as [2^-100, 0, …] and reads it back as zeros', () => {
+    assert.deepEqual(toPineconeValues([0, 0, 0]), [ZERO_VECTOR_STANDIN, 0, 0]);
+    assert.deepEqual(toPineconeValues([0, 1e-300, 0]), [0, 1e-300, 0]);
+    assert.deepEqual(fromPineconeValues([ZERO_VECTOR_STANDIN, 0, 0]), [0, 0, 0]);
+    assert.deepEqual(fromPineconeValues([ZERO_VECTOR_STANDIN, 0, 1]), [ZERO_VECTOR_STANDIN, 0, 1]);
+    assert.equal(Math.fround(ZERO_VECTOR_STANDIN), ZERO_VECTOR_STANDIN, 'exact in float32');
+  });
+});
+
+describe('records and documents', () => {
+  it('keeps a document inline under orch:document when it fits, and hides the orch: keys on the way back', () => {
+    const out = toPineconeRecord({ id: 'a', vector: [1, 0], metadata: { k: 'v' }, document: 'text' }, 2);
+    assert.deepEqual(out.record.metadata, { k: 'v', [DOCUMENT_KEY]: 'text' });
+    assert.deepEqual(out.parts, []);
+    const back = fromPineconeRecord('a', [1, 0], out.record.metadata, ALL);
+    assert.deepEqual(back, { id: 'a', vector: [1, 0], metadata: { k: 'v' }, document: 'text' });
+    assert.deepEqual(fromPineconeRecord('a', [1, 0], out.record.metadata, { ...ALL, documents: false }), {
+      id: 'a',
+      vector: [1, 0],
+      metadata: { k: 'v' },
+    });
+  });
+
+  it('moves a document that does not fit in 40,960 bytes of metadata into part records', () => {
+    const document = `${'é'.repeat(30_000)}🚀${'"'.repeat(20_000)}`;
+    const out = toPineconeRecord({ id: 'big', vector: [1, 0], metadata: { k: 1 }, document }, 2, () => 'v1');
+    assert.equal(out.version, 'v1');
+    assert.deepEqual(out.record.metadata, {
+      k: 1,
+      'orch:document_parts': out.parts.length,
+      'orch:document_version': 'v1',
+    });
+    assert.ok(out.parts.length >= 3);
+    let joined = '';
+    for (const [k, part] of out.parts.entries()) {
+      const bytes = Buffer.byteLength(JSON.stringify(part.metadata));
+      assert.ok(bytes <= MAX_PINECONE_METADATA_BYTES, `part ${k}: ${bytes} bytes`);
+      assert.equal(part.metadata?.['orch:record'], 'big');
+      assert.equal(part.metadata?.['orch:part'], k);
+      joined += part.metadata?.['orch:text'];
+    }
+    assert.equal(joined, document);
+  });
+
+  it('splits documents at code points, within the byte budget, losing nothing', () => {
+    const text = 'a😀\u0001"\\é'.repeat(20_000);
+    const parts = splitDocument(text, 1_000);
+    assert.equal(parts.join(''), text);
+    for (const p of parts) {
+      assert.ok(jsonStringBytes(p) <= 1_000);
+      assert.ok(!/^[\udc00-\udfff]/.test(p) && !/[\ud800-\udbff]$/.test(p), 'no surrogate pair is cut');
+    }
+    assert.deepEqual(splitDocument(''), ['']);
+    assert.ok(PART_TEXT_BYTES < MAX_PINECONE_METADATA_BYTES);
+  });
+});
+
+describe('request planning', () => {
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31 - 0.5;
+  };
+
+  it('upsert batches never pass 1,000 records or 2,000,000 bytes of JSON (measured exactly here)', () => {
+    const next = random(7);
+    for (const dimension of [3, 384, 1536, 20_000]) {
+      const records: PineconeRecord[] = Array.from({ length: dimension > 2000 ? 300 : 2500 }, (_, i) => ({
+        id: `rec-${i}-${'x'.repeat(i % 50)}`,
+        values: Array.from({ length: dimension }, () => next() / 7),
+        ...(i % 3 === 0 ? { metadata: { text: 'ü'.repeat(i % 5000), n: i } } : {}),
+      }));
+      const batches = planUpsertBatches(records, 'ns:collection');
+      assert.equal(batches.flat().length, records.length, 'every record, once');
+      assert.deepEqual(
+        batches.flat().map((r) => r.id),
+        records.map((r) => r.id),
+        'in order',
+      );
+      for (const batch of batches) {
+        assert.ok(batch.length <= LIMITS.upsertRecords);
+        const body = Buffer.byteLength(JSON.stringify({ vectors: batch, namespace: 'ns:collection' }));
+        assert.ok(body <= LIMITS.upsertBytes, `dimension ${dimension}: a body of ${body} bytes`);
+      }
+      if (dimension === 3)
+        assert.deepEqual(
+          batches.map((b) => b.length),
+          [1000, 1000, 500],
+        );
+    }
+  });
+
+  it('the worst-case number text is within the bound used for vectors', () => {
+    for (const n of [-0.0000012345678901234567, -1.7976931348623157e308, -2.2250738585072014e-308, -5e-324]) {
+      assert.ok(JSON.stringify(n).length <= 25, String(n));
+    }
+  });
+
+  it('fetch batches keep to 1,000 ids and a bounded URL', () => {
+    const ids = Array.from({ length: 2500 }, (_, i) => `id-${i}`);
+    const batches = planFetchBatches(ids);
+    assert.deepEqual(batches.flat(), ids);
+    for (const b of batches) {
+      assert.ok(b.length <= 1000);
+      assert.ok(b.map((id) => `ids=${encodeURIComponent(id)}`).join('&').length <= LIMITS.fetchQueryBytes);
+    }
+    const long = Array.from({ length: 40 }, (_, i) => `${i}-${'ü'.repeat(500)}`);
+    assert.ok(planFetchBatches(long).length > 1);
+  });
+});
+
+describe('index names for mapping=indexes', () => {
+  it('keeps valid names readable and hashes the rest, always a valid Pinecone name', () => {
+    assert.equal(indexNameFor('orch', 'tasks'), 'orch-tasks');
+    const names = [
+      'Tasks',
+      'tasks',
+      'my_tasks',
+      'my-tasks',
+      `tk-${'x'.repeat(58)}9`,
+      `tk-${'x'.repeat(58)}8`,
+    ];
+    const mapped = names.map((n) => indexNameFor('orch', n));
+    assert.equal(new Set(mapped).size, names.length, 'distinct collections, distinct indexes');
+    for (const m of mapped) {
+      assert.ok(m.length <= 45, m);
+      assert.match(m, INDEX_NAME);
+    }
+    assert.match(indexNameFor('orch', 'Tasks'), /^orch-tasks-[0-9a-f]{8}$/);
+  });
+});

@@ -8,9 +8,10 @@ import {
 } from '@orch/core';
 import type { Embedder } from '../embedding/embedder.js';
 import type { OutboxEntry, SyncTarget } from '../outbox/outbox-entry.js';
+import { TASK_COLUMNS, type TaskRow, toTask } from '../repositories/tasks/task-rows.js';
 import type { Task } from '../repositories/tasks/task-types.js';
 import { Db } from '../util/db.js';
-import { loadTasks } from './load-tasks.js';
+import { chunks, marks } from '../util/sql-lists.js';
 import { DEPENDS_ON, taskDocument, taskGraphNode, taskVectorMetadata } from './task-projection.js';
 
 export interface SyncStores {
@@ -66,22 +67,38 @@ export async function applyEntry(
   return { applied, failed };
 }
 
+/**
+ * The entry's task, its dependencies (when the graph is written) and the endpoints of the
+ * entry's edges, in one query per 500 ids: task rows by id, and (first chunk) the rows of the
+ * tasks the entry's task depends on, flagged.
+ */
 async function readView(entry: OutboxEntry, stores: SyncStores, withEdges: boolean): Promise<TaskView> {
-  const dependsOn = withEdges
-    ? (
-        await new Db(stores.operational).query<{ id: string }>(
-          'SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? ORDER BY depends_on_id',
-          [entry.taskId],
-        )
-      ).map((r) => r.id)
-    : [];
-  const ids = new Set<string>([entry.taskId, ...dependsOn]);
+  const ids = new Set<string>([entry.taskId]);
   for (const e of entry.payload.edges ?? []) {
     ids.add(e.from);
     ids.add(e.to);
   }
-  const tasks = await loadTasks(stores.operational, [...ids]);
-  return { task: tasks.get(entry.taskId), dependsOn: dependsOn.filter((id) => tasks.has(id)), tasks };
+  const db = new Db(stores.operational);
+  const columns = TASK_COLUMNS.split(', ');
+  const tasks = new Map<string, Task>();
+  const dependsOn: string[] = [];
+  for (const [i, chunk] of chunks([...ids]).entries()) {
+    const deps = withEdges && i === 0;
+    const rows = await db.query<TaskRow & { dep: number | string }>(
+      `SELECT ${TASK_COLUMNS}, 0 AS dep FROM tasks WHERE id IN (${marks(chunk.length)})${
+        deps
+          ? ` UNION ALL SELECT ${columns.map((c) => `t.${c}`).join(', ')}, 1 AS dep
+               FROM task_dependencies d JOIN tasks t ON t.id = d.depends_on_id WHERE d.task_id = ?`
+          : ''
+      }`,
+      deps ? [...chunk, entry.taskId] : chunk,
+    );
+    for (const row of rows) {
+      if (!tasks.has(row.id)) tasks.set(row.id, toTask(row));
+      if (Number(row.dep) === 1) dependsOn.push(row.id);
+    }
+  }
+  return { task: tasks.get(entry.taskId), dependsOn: [...new Set(dependsOn)].sort(), tasks };
 }
 
 // Collections this process has ensured (same dimension and metric), per store: ensureCollection is
@@ -167,10 +184,15 @@ async function applyGraph(entry: OutboxEntry, view: TaskView, stores: SyncStores
   // Endpoints are upserted from their rows first, so an edge never waits for another task's replay.
   const nodeIds = new Set([task.id, ...wanted.flatMap((e) => [e.from, e.to])]);
   await graph.upsertNodes([...nodeIds].map((id) => taskGraphNode(tasks.get(id)!)));
-  const present = await graph.getEdges(task.id, { direction: 'out', types: [DEPENDS_ON] });
-  const keep = new Set(dependsOn);
-  const stale = present.filter((e) => e.from === task.id && !keep.has(e.to));
-  if (stale.length > 0) await graph.deleteEdges(stale.map(({ from, to, type }) => ({ from, to, type })));
+  // Edges the rows no longer have go. Not needed for a created task: edges a graph could still
+  // hold from an earlier task with the same id belong to that task's own pending entries, which
+  // remove them when they run (this skips a round trip on every create).
+  if (entry.operation !== 'upsert') {
+    const present = await graph.getEdges(task.id, { direction: 'out', types: [DEPENDS_ON] });
+    const keep = new Set(dependsOn);
+    const stale = present.filter((e) => e.from === task.id && !keep.has(e.to));
+    if (stale.length > 0) await graph.deleteEdges(stale.map(({ from, to, type }) => ({ from, to, type })));
+  }
   if (wanted.length > 0) await graph.upsertEdges(wanted);
 }
 

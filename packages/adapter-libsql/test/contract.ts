@@ -1,4 +1,4 @@
-import { isOrchError, type OperationalStore } from '@orch/core';
+import { isOrchError, type OperationalStore, type OrchError, type SqlValue } from '@orch/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let tableCounter = 0;
@@ -115,6 +115,48 @@ export function contractTests(
         ]),
       ).rejects.toMatchObject({ code: 'ORCH_CONSTRAINT_VIOLATION' });
       expect((await ids()).length).toBe(1200);
+    });
+
+    it('rejects lone UTF-16 surrogates in string parameters before they reach libsql', async () => {
+      for (const bad of ['\ud800', 'x\udfffy', 'end \ud83d']) {
+        await expect(store.execute(`INSERT INTO ${t} (v) VALUES (?)`, [bad])).rejects.toMatchObject({
+          code: 'ORCH_INVALID_INPUT',
+        });
+        await expect(
+          store.executeMany(`INSERT INTO ${t} (v) VALUES (?)`, [['fine'], [bad]]),
+        ).rejects.toMatchObject({ code: 'ORCH_INVALID_INPUT' });
+        await expect(store.query(`SELECT id FROM ${t} WHERE v = ?`, [bad])).rejects.toMatchObject({
+          code: 'ORCH_INVALID_INPUT',
+        });
+      }
+      expect(await ids()).toEqual([]);
+    });
+
+    it('names the broken constraint in details, with the engine code', async () => {
+      const child = `${t}_child`;
+      await store.execute(`ALTER TABLE ${t} ADD COLUMN n INTEGER CHECK (n IS NULL OR n > 0)`);
+      await store.execute(
+        `CREATE TABLE ${child} (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES ${t} (id))`,
+      );
+      try {
+        await store.execute(`INSERT INTO ${t} (id, v) VALUES (1, 'one')`);
+        const cases: [string, SqlValue[], string, string[] | undefined][] = [
+          [`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [1, 'other'], 'unique', [`${t}.id`]],
+          [`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [2, 'one'], 'unique', [`${t}.v`]],
+          [`INSERT INTO ${child} (id, parent) VALUES (?, ?)`, [1, null], 'not_null', [`${child}.parent`]],
+          [`INSERT INTO ${child} (id, parent) VALUES (?, ?)`, [1, 99], 'foreign_key', undefined],
+          [`UPDATE ${t} SET n = ? WHERE id = 1`, [-5], 'check', undefined],
+        ];
+        for (const [sql, params, constraint, fields] of cases) {
+          const err = (await store.execute(sql, params).catch((e: unknown) => e)) as OrchError;
+          expect(isOrchError(err, 'ORCH_CONSTRAINT_VIOLATION'), sql).toBe(true);
+          expect(err.details.constraint, sql).toBe(constraint);
+          expect(err.details.fields, sql).toEqual(fields);
+          expect(String(err.details.driverCode), sql).toMatch(/^SQLITE_CONSTRAINT/);
+        }
+      } finally {
+        await store.execute(`DROP TABLE IF EXISTS ${child}`);
+      }
     });
 
     it('maps errors without parameter values', async () => {

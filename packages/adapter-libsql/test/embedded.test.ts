@@ -1,6 +1,6 @@
 import { createAdapter, isOrchError } from '@orch/core';
 import { parseStoreUrl } from '@orch/core/adapter-kit';
-import { mapSqliteError } from '@orch/sql-stores/sqlite-family';
+import { mapSqliteError, sharedStoreRefs } from '@orch/sql-stores/sqlite-family';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LibsqlEmbeddedStore } from '../src/index.js';
 import { resolveLibsqlOptions } from '../src/options.js';
@@ -53,6 +53,35 @@ describe('libsql embedded threads', () => {
     const memory = (await createAdapter('operational', 'file::memory:')) as LibsqlEmbeddedStore;
     expect(memory.mode).toBe('inline');
     await memory.close();
+  });
+});
+
+describe('libsql vector and graph stores on one file', () => {
+  it('share one operational store (one writer) and see the same data', async () => {
+    const path = tmp.file('shared.db');
+    const vectors = await createAdapter('vector', `file://${path}`);
+    const graph = await createAdapter('graph', `file://${path}?mode=inline`);
+    expect(sharedStoreRefs()[`libsql:${path}`]).toBe(2);
+    await vectors.ensureCollection('tasks', { dimension: 2 });
+    await vectors.upsert('tasks', [{ id: 'a', vector: [1, 0] }]);
+    await graph.upsertNodes([{ id: 'a' }, { id: 'b' }]);
+    await graph.upsertEdges([{ from: 'a', to: 'b', type: 'NEXT' }]);
+    expect((await vectors.query('tasks', { vector: [1, 0], topK: 1 }))[0]?.id).toBe('a');
+    await vectors.close();
+    expect(sharedStoreRefs()[`libsql:${path}`]).toBe(1);
+    expect((await graph.shortestPath('a', 'b'))?.nodes).toEqual(['a', 'b']);
+    await graph.close();
+    expect(sharedStoreRefs()[`libsql:${path}`]).toBeUndefined();
+  });
+
+  it('validate options like the sqlite adapter: a non-string tablePrefix is refused', async () => {
+    for (const kind of ['vector', 'graph'] as const) {
+      const err = await createAdapter(kind, { url: `file://${tmp.file('p.db')}`, tablePrefix: 7 }).catch(
+        (e: unknown) => e,
+      );
+      expect(isOrchError(err, 'ORCH_INVALID_CONFIG')).toBe(true);
+      expect((err as Error).message).toContain('tablePrefix');
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { createAdapter, isOrchError, type OperationalStore } from '@orch/core';
+import { createAdapter, isOrchError, type OperationalStore, type OrchError, type SqlValue } from '@orch/core';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteOperationalStore } from '../src/index.js';
@@ -227,6 +227,68 @@ for (const mode of ['worker', 'inline'] as const) {
       await expect(store.query('SELECT ?', [undefined as never])).rejects.toMatchObject({
         code: 'ORCH_INVALID_INPUT',
       });
+    });
+
+    it('refuses a string parameter with a lone surrogate (ORCH_INVALID_INPUT) and writes nothing', async () => {
+      const lone = 'broken \ud800 text';
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['query', () => store.query('SELECT ? AS v', [lone])],
+        ['execute', () => store.execute('INSERT INTO t (v) VALUES (?)', [lone])],
+        ['executeMany', () => store.executeMany('INSERT INTO t (v) VALUES (?)', [['ok'], [lone]])],
+        ['batch', () => store.batch([{ sql: 'INSERT INTO t (v) VALUES (?)', params: [lone] }])],
+        ['transaction', () => store.transaction((tx) => tx.execute('INSERT INTO t (v) VALUES (?)', [lone]))],
+      ];
+      for (const [what, attempt] of attempts) {
+        const err = await attempt().catch((e: unknown) => e);
+        expect(isOrchError(err, 'ORCH_INVALID_INPUT'), what).toBe(true);
+      }
+      expect(await ids()).toEqual([]);
+      // A well-formed pair is fine.
+      await store.execute('INSERT INTO t (v) VALUES (?)', ['emoji \ud83d\ude00']);
+      expect(await store.query('SELECT v FROM t')).toEqual([{ v: 'emoji 😀' }]);
+    });
+
+    it('says which constraint a write broke, with the columns and the SQLite code', async () => {
+      await store.execute('CREATE TABLE p (id TEXT PRIMARY KEY, code TEXT UNIQUE, n INTEGER NOT NULL CHECK (n > 0))');
+      await store.execute('CREATE TABLE c (id TEXT PRIMARY KEY, p TEXT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)');
+      await store.execute('INSERT INTO p VALUES (?, ?, ?)', ['a', 'A', 1]);
+      const violation = async (run: () => Promise<unknown>) => {
+        const err = await run().catch((e: unknown) => e);
+        expect(isOrchError(err, 'ORCH_CONSTRAINT_VIOLATION')).toBe(true);
+        expect(Object.isFrozen((err as OrchError).details)).toBe(true);
+        return (err as OrchError).details;
+      };
+      const insert = (params: SqlValue[]) => () => store.execute('INSERT INTO p VALUES (?, ?, ?)', params);
+      expect(await violation(insert(['a', 'B', 1]))).toEqual({
+        constraint: 'unique',
+        fields: ['p.id'],
+        driverCode: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+      });
+      expect(await violation(insert(['b', 'A', 1]))).toEqual({
+        constraint: 'unique',
+        fields: ['p.code'],
+        driverCode: 'SQLITE_CONSTRAINT_UNIQUE',
+      });
+      expect(await violation(insert(['c', 'C', null]))).toEqual({
+        constraint: 'not_null',
+        fields: ['p.n'],
+        driverCode: 'SQLITE_CONSTRAINT_NOTNULL',
+      });
+      expect(await violation(insert(['d', 'D', -1]))).toEqual({
+        constraint: 'check',
+        driverCode: 'SQLITE_CONSTRAINT_CHECK',
+      });
+      // A deferred foreign key fails at COMMIT: the transaction rolls back and says why.
+      expect(
+        await violation(() => store.transaction((tx) => tx.execute('INSERT INTO c VALUES (?, ?)', ['x', 'nope']))),
+      ).toEqual({ constraint: 'foreign_key', driverCode: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      // The same inside executeMany and batch, which run in their own transaction.
+      expect(
+        (await violation(() => store.executeMany('INSERT INTO p VALUES (?, ?, ?)', [['e', 'E', 1], ['e', 'F', 1]])))
+          .constraint,
+      ).toBe('unique');
+      expect(await store.query('SELECT id FROM p')).toEqual([{ id: 'a' }]);
+      expect(await store.query('SELECT count(*) AS n FROM c')).toEqual([{ n: 0 }]);
     });
 
     it('enforces foreign keys and reports health', async () => {

@@ -1,13 +1,19 @@
 import { libsqlVectorFunctions, sqliteVecFunctions, type VectorFunctions } from '../../src/index.js';
-import { embeddedSettings, SqliteFamilyStore } from '../../src/sqlite-family/index.js';
+import {
+  embeddedSettings,
+  type ResolvableOptions,
+  SqliteFamilyStore,
+} from '../../src/sqlite-family/index.js';
 
 /** The engines every test runs on: each driver with its own vector functions. */
 export interface Engine {
   readonly name: string;
   readonly scheme: string;
   readonly functions: VectorFunctions;
+  /** The engine package (`better-sqlite3`, `libsql`). */
+  readonly driver: string;
   /** An unconnected operational store on `path` (default `:memory:`), inline unless `worker`. */
-  open(path?: string, options?: { worker?: boolean; readers?: number }): SqliteFamilyStore;
+  open(path?: string, options?: ResolvableOptions): SqliteFamilyStore;
 }
 
 /** The test driver module for an engine, as worker threads load it. */
@@ -18,6 +24,7 @@ async function engine(name: string, scheme: string, functions: VectorFunctions):
   const { driver } = (await import(module.href)) as typeof import('../fixtures/libsql-driver.mjs');
   return {
     name: name === 'libsql' ? 'libsql' : 'better-sqlite3 + sqlite-vec',
+    driver: name,
     scheme,
     functions,
     open: (path = ':memory:', options = {}) =>

@@ -249,8 +249,12 @@ for (const mode of ['worker', 'inline'] as const) {
     });
 
     it('says which constraint a write broke, with the columns and the SQLite code', async () => {
-      await store.execute('CREATE TABLE p (id TEXT PRIMARY KEY, code TEXT UNIQUE, n INTEGER NOT NULL CHECK (n > 0))');
-      await store.execute('CREATE TABLE c (id TEXT PRIMARY KEY, p TEXT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)');
+      await store.execute(
+        'CREATE TABLE p (id TEXT PRIMARY KEY, code TEXT UNIQUE, n INTEGER NOT NULL CHECK (n > 0))',
+      );
+      await store.execute(
+        'CREATE TABLE c (id TEXT PRIMARY KEY, p TEXT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)',
+      );
       await store.execute('INSERT INTO p VALUES (?, ?, ?)', ['a', 'A', 1]);
       const violation = async (run: () => Promise<unknown>) => {
         const err = await run().catch((e: unknown) => e);
@@ -280,12 +284,20 @@ for (const mode of ['worker', 'inline'] as const) {
       });
       // A deferred foreign key fails at COMMIT: the transaction rolls back and says why.
       expect(
-        await violation(() => store.transaction((tx) => tx.execute('INSERT INTO c VALUES (?, ?)', ['x', 'nope']))),
+        await violation(() =>
+          store.transaction((tx) => tx.execute('INSERT INTO c VALUES (?, ?)', ['x', 'nope'])),
+        ),
       ).toEqual({ constraint: 'foreign_key', driverCode: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
       // The same inside executeMany and batch, which run in their own transaction.
       expect(
-        (await violation(() => store.executeMany('INSERT INTO p VALUES (?, ?, ?)', [['e', 'E', 1], ['e', 'F', 1]])))
-          .constraint,
+        (
+          await violation(() =>
+            store.executeMany('INSERT INTO p VALUES (?, ?, ?)', [
+              ['e', 'E', 1],
+              ['e', 'F', 1],
+            ]),
+          )
+        ).constraint,
       ).toBe('unique');
       expect(await store.query('SELECT id FROM p')).toEqual([{ id: 'a' }]);
       expect(await store.query('SELECT count(*) AS n FROM c')).toEqual([{ n: 0 }]);

@@ -107,6 +107,20 @@ const examples: Example[] = [
     },
   },
   {
+    file: 'packages/adapter-chromadb/README.md',
+    lang: 'js',
+    index: 0,
+    prints: ["id: 'plan'", 'distance: 0', "document: 'Plan the release'", 'healthy'],
+    env: () => {
+      const url = process.env.ORCH_TEST_CHROMA_URL;
+      if (!url)
+        throw new Error(
+          'ORCH_TEST_CHROMA_URL is not set: npm test starts Chroma (scripts/servers/chroma.sh).',
+        );
+      return { CHROMA_URL: url.replace(/^http:/, 'chromadb:') };
+    },
+  },
+  {
     file: 'packages/sql-stores/README.md',
     lang: 'js',
     index: 0,

@@ -1,18 +1,26 @@
 import { defineAdapter, registerAdapter } from '@orch/core/adapter-kit';
 import { postgresOptionsSchema, resolvePostgresOptions } from './options.js';
+import { PgVectorStore } from './pgvector-store.js';
 import { PostgresOperationalStore } from './postgres-operational-store.js';
 
 export type { PostgresOptions } from './options.js';
+export { PgVectorStore, type PgVectorStoreInit } from './pgvector-store.js';
 export { PostgresOperationalStore, type PostgresStoreInit } from './postgres-operational-store.js';
 
-/** The registration for `postgres:` and `postgresql:` URLs: the operational kind. */
+/**
+ * The registration for `postgres:` and `postgresql:` URLs: the operational store, and the vector
+ * store on pgvector (the same URL for both puts them on one server).
+ */
 export const postgresAdapter = defineAdapter({
   name: '@orch/adapter-postgres',
   schemes: ['postgres', 'postgresql'],
-  kind: ['operational'],
+  kind: ['operational', 'vector'],
   options: postgresOptionsSchema,
-  create({ url, scheme, options }) {
-    return new PostgresOperationalStore({ options: resolvePostgresOptions(url, options), scheme });
+  create({ kind, url, scheme, options }) {
+    const resolved = resolvePostgresOptions(url, options);
+    return kind === 'vector'
+      ? new PgVectorStore({ options: resolved, scheme })
+      : new PostgresOperationalStore({ options: resolved, scheme });
   },
 });
 

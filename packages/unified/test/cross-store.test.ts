@@ -41,7 +41,7 @@ for (const backend of BACKENDS) {
       const edges = await m.graph!.getEdges('task1', { direction: 'out' });
       expect(edges.map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['task1->task2:DEPENDS_ON']);
       const deps = await m.operational.query<{ depends_on_id: string }>(
-        'SELECT depends_on_id FROM task_dependencies WHERE task_id = ?',
+        m.operational.dialect.placeholders('SELECT depends_on_id FROM task_dependencies WHERE task_id = ?'),
         ['task1'],
       );
       expect(deps.map((d) => d.depends_on_id)).toEqual(['task2']);

@@ -7,9 +7,14 @@ import type { GraphStore, VectorStore } from '@orch/core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { UnifiedDatabaseManager, type UnifiedDatabaseManagerOptions } from '../../src/index.js';
 import { type Fault, fault, registerFaultyAdapter } from './faulty-adapter.js';
+import { postgresSchemas } from './postgres-schemas.js';
 
-/** The backends cross-store suites run on: the in-memory stores, and one embedded SQLite file per manager. */
-export const BACKENDS = ['memory', 'sqlite'] as const;
+/**
+ * The backends cross-store suites run on: the in-memory stores; one embedded SQLite file per
+ * manager; and PostgreSQL (a fresh schema per manager) with pgvector, the graph on an embedded
+ * SQLite file.
+ */
+export const BACKENDS = ['memory', 'sqlite', 'postgres'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface FaultyManager {
@@ -29,6 +34,7 @@ export function faultyManagers(
   prefix: string,
 ): (backend: Backend, options?: Partial<UnifiedDatabaseManagerOptions>) => Promise<FaultyManager> {
   const dir = mkdtempSync(join(tmpdir(), `orch-${prefix}-`));
+  const schemas = postgresSchemas(`orch_${prefix.replace(/[^a-z0-9]/gi, '_')}`);
   let open: UnifiedDatabaseManager[] = [];
   let seq = 0;
   beforeAll(() => registerFaultyAdapter());
@@ -39,14 +45,15 @@ export function faultyManagers(
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return async (backend, options = {}) => {
     const name = `${prefix}-${backend}-${++seq}`;
-    const url = backend === 'memory' ? 'memory:' : `sqlite:///${join(dir, `${name}.db`)}`;
-    const inner = encodeURIComponent(url);
+    const file = `sqlite:///${join(dir, `${name}.db`)}`;
+    const url = backend === 'memory' ? 'memory:' : backend === 'sqlite' ? file : await schemas.fresh();
+    const graphUrl = backend === 'postgres' ? file : url;
     const m = await UnifiedDatabaseManager.open({
       config: {
         databases: {
           operational: { url },
-          vector: { url: `faulty://${name}?inner=${inner}` },
-          graph: { url: `faulty://${name}?inner=${inner}` },
+          vector: { url: `faulty://${name}?inner=${encodeURIComponent(url)}` },
+          graph: { url: `faulty://${name}?inner=${encodeURIComponent(graphUrl)}` },
         },
       },
       env: {},

@@ -1,13 +1,5 @@
 import { isOrchError, OrchError, type OrchErrorCode } from '@orch/core/adapter-kit';
 
-/** What the adapter's fetch saw of the last HTTP exchange of a failed call. */
-export interface ResponseFacts {
-  /** The HTTP status of the last response, when one arrived. */
-  readonly status?: number | undefined;
-  /** The request was aborted by the adapter's `timeoutMs`. */
-  readonly timedOut?: boolean | undefined;
-}
-
 /** HTTP status of each `@pinecone-database/pinecone` error class that stands for one status. */
 const STATUS_OF_CLASS: Readonly<Record<string, number>> = {
   PineconeAuthorizationError: 401,
@@ -29,11 +21,13 @@ function nameOf(err: unknown): string {
 }
 
 /**
- * The HTTP status behind a client error: the one the adapter's fetch recorded, else the one its
- * class stands for (`PineconeBadRequestError` is 400 or 403, so it gives none by itself).
+ * The HTTP status behind a client error: the one the adapter's fetch recorded
+ * (`httpStatus`, see `PineconeHttpError`), else the one its class stands for
+ * (`PineconeBadRequestError` is 400 or 403, so it gives 400).
  */
-export function statusOf(err: unknown, facts: ResponseFacts): number | undefined {
-  if (facts.status !== undefined && facts.status >= 400) return facts.status;
+export function statusOf(err: unknown): number | undefined {
+  const recorded = (err as { httpStatus?: unknown } | null)?.httpStatus;
+  if (typeof recorded === 'number') return recorded;
   const status = STATUS_OF_CLASS[nameOf(err)];
   if (status !== undefined) return status;
   return nameOf(err) === 'PineconeBadRequestError' ? 400 : undefined;
@@ -64,11 +58,17 @@ export function isRetriableStatus(status: number | undefined): boolean {
  * | the adapter's `timeoutMs`, `PineconeTimeoutError` | `ORCH_TIMEOUT`           | yes       |
  * | anything else                                   | `ORCH_QUERY_FAILED`        | no        |
  */
-export function mapPineconeError(err: unknown, operation: string, facts: ResponseFacts = {}): OrchError {
+export function mapPineconeError(err: unknown, operation: string): OrchError {
   if (isOrchError(err)) return err;
-  const driverError = nameOf(err);
-  const status = statusOf(err, facts);
-  const text = err instanceof Error ? err.message : String(err);
+  // The adapter's own errors carry the error the client would have raised as `cause`.
+  const own = nameOf(err) === 'PineconeHttpError';
+  const driverError = own ? nameOf((err as Error).cause) : nameOf(err);
+  const status = statusOf(err);
+  const text = own
+    ? ((err as { serverMessage?: string }).serverMessage ?? (err as Error).message)
+    : err instanceof Error
+      ? err.message
+      : String(err);
   const details: Record<string, unknown> = {
     driverCode: status ?? driverError,
     driverError,
@@ -82,7 +82,8 @@ export function mapPineconeError(err: unknown, operation: string, facts: Respons
       ...(retriable === undefined ? {} : { retriable }),
     });
 
-  if (facts.timedOut) return make('ORCH_TIMEOUT', 'the request timed out', true);
+  if (driverError === 'PineconeRequestTimeoutError')
+    return make('ORCH_TIMEOUT', 'the request timed out', true);
   if (driverError === 'PineconeTimeoutError')
     return make('ORCH_TIMEOUT', 'the index was not ready in time', true);
   // The client reports a 5xx as "max retries exceeded" even with its retries off; the adapter's

@@ -1,19 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type BackoffPolicy, backoffDelay } from '@orch/core/adapter-kit';
-import { Pinecone } from '@pinecone-database/pinecone';
+import { Errors, Pinecone } from '@pinecone-database/pinecone';
 import { clientAlreadyRetried, isRetriableStatus, mapPineconeError, statusOf } from './errors.js';
 
 type FetchApi = NonNullable<ConstructorParameters<typeof Pinecone>[0]>['fetchApi'];
 type FetchFn = (input: Parameters<typeof fetch>[0], init?: RequestInit) => Promise<Response>;
-
-/** What the instrumented fetch records about the HTTP exchanges of one attempt. */
-interface Probe {
-  status?: number | undefined;
-  retryAfterMs?: number | undefined;
-  timedOut?: boolean | undefined;
-}
-
-const probes = new AsyncLocalStorage<Probe>();
 
 /** The longest `Retry-After` honoured, in milliseconds. */
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -26,33 +16,76 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - Date.now()), MAX_RETRY_AFTER_MS);
 }
 
+function messageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: { message?: unknown } };
+    if (typeof body.message === 'string') return body.message;
+    if (typeof body.error?.message === 'string') return body.error.message;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
 /**
- * A fetch for the official client that aborts a request after `timeoutMs` and records each
- * response's status (and `Retry-After`) for the call in progress, so failures are classified by
- * their HTTP status rather than by the client's messages.
+ * A non-2xx answer, as the adapter's fetch saw it: the HTTP status, the server's message, its
+ * `Retry-After`, and as `cause` the error the official client would have raised for it.
+ * It extends the client's `BasePineconeError`, so the client passes it through unchanged.
+ */
+export class PineconeHttpError extends Errors.BasePineconeError {
+  constructor(
+    readonly httpStatus: number,
+    readonly url: string,
+    readonly serverMessage: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    let equivalent: Error;
+    try {
+      equivalent = Errors.mapHttpStatusError({ status: httpStatus, url, message: serverMessage });
+    } catch (unmapped) {
+      equivalent = unmapped as Error; // PineconeUnmappedHttpError (429, 502, 504 …)
+    }
+    super(equivalent.message, equivalent);
+  }
+}
+
+/** The adapter's `timeoutMs` passed before an answer came (the request was aborted). */
+export class PineconeRequestTimeoutError extends Errors.BasePineconeError {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`No answer from ${url} within ${timeoutMs} ms (timeoutMs).`);
+  }
+}
+
+/**
+ * A fetch for the official client that aborts a request after `timeoutMs` and turns every
+ * non-2xx answer into a {@link PineconeHttpError} carrying the status, so failures are classified
+ * by their HTTP status rather than by the client's messages (the client reports a 429 as
+ * "unmapped" and a 5xx, with its retries off, as "max retries exceeded").
  */
 export function instrumentedFetch(base: FetchFn, timeoutMs: number | undefined): FetchFn {
   return async (input, init) => {
-    const probe = probes.getStore();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-    const signals = [init?.signal, timeout].filter((s): s is AbortSignal => s != null);
     const signal =
-      signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+      timeout && init?.signal ? AbortSignal.any([init.signal, timeout]) : (timeout ?? init?.signal);
+    let response: Response;
     try {
-      const response = await base(input, signal ? { ...init, signal } : init);
-      if (probe) {
-        probe.status = response.status;
-        probe.timedOut = false;
-        probe.retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get('retry-after'));
-      }
-      return response;
+      response = await base(input, signal ? { ...init, signal } : init);
     } catch (err) {
-      if (probe) {
-        probe.status = undefined;
-        probe.timedOut = timeout?.aborted === true;
-      }
+      if (timeout?.aborted) throw new PineconeRequestTimeoutError(url, timeoutMs!);
       throw err;
     }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    throw new PineconeHttpError(
+      response.status,
+      url,
+      messageOf(text),
+      parseRetryAfter(response.headers.get('retry-after')),
+    );
   };
 }
 
@@ -116,47 +149,31 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * last failure, is thrown as a mapped OrchError with `details.attempts`.
  */
 export class PineconeCaller {
-  /** Number of attempts made by calls so far (for tests and health details). */
-  attempts = 0;
-  /** Number of retries made so far. */
-  retries = 0;
-
   constructor(readonly settings: RetrySettings) {}
 
   async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const sleep = this.settings.sleep ?? defaultSleep;
     for (let attempt = 0; ; attempt++) {
-      const probe: Probe = {};
-      this.attempts++;
       try {
-        return await probes.run(probe, () => this.#deadline(operation, fn));
+        return await (this.settings.callTimeoutMs === undefined ? fn() : this.#deadline(fn));
       } catch (err) {
-        const status = statusOf(err, probe);
         const retry =
           attempt < this.settings.maxRetries &&
-          !probe.timedOut &&
           !(this.settings.clientRetries === true && clientAlreadyRetried(err)) &&
-          isRetriableStatus(status);
-        if (retry) {
-          this.retries++;
-          await sleep(Math.max(backoffDelay(attempt, this.settings.backoff), probe.retryAfterMs ?? 0));
-          continue;
-        }
-        throw mapPineconeError(err, operation, probe).withDetails({ attempts: attempt + 1 });
+          isRetriableStatus(statusOf(err));
+        if (!retry) throw mapPineconeError(err, operation).withDetails({ attempts: attempt + 1 });
+        const retryAfter = err instanceof PineconeHttpError ? (err.retryAfterMs ?? 0) : 0;
+        await (this.settings.sleep ?? defaultSleep)(
+          Math.max(backoffDelay(attempt, this.settings.backoff), retryAfter),
+        );
       }
     }
   }
 
-  async #deadline<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const limit = this.settings.callTimeoutMs;
-    if (limit === undefined) return fn();
+  async #deadline<T>(fn: () => Promise<T>): Promise<T> {
+    const limit = this.settings.callTimeoutMs!;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const probe = probes.getStore();
-        if (probe) probe.timedOut = true;
-        reject(new Error(`${operation} took longer than ${limit} ms`));
-      }, limit);
+      timer = setTimeout(() => reject(new PineconeRequestTimeoutError('Pinecone', limit)), limit);
     });
     try {
       return await Promise.race([fn(), expired]);

@@ -1,5 +1,6 @@
 import { createAdapter } from '@orch/core';
 import { vectorSuite } from '@orch/testkit';
+import { Pinecone } from '@pinecone-database/pinecone';
 import { describe, it } from 'vitest';
 import { EMULATOR_API_KEY, emulatorUrl } from './helpers.js';
 
@@ -25,5 +26,24 @@ vectorSuite({
     createAdapter('vector', { url, apiKey: password, controllerHostUrl: emulatorUrl(), maxRetries: 0 }),
   // Pinecone is eventually consistent (capabilities.eventualConsistency is true); the emulator
   // applies every write before it answers, so here reads are checked at once, without polling.
+  eventualConsistency: false,
+});
+
+// The same suite with a caller's own Pinecone client injected: the adapter then sees only the
+// client's error classes (no instrumented fetch), and must never close or reconfigure it.
+vectorSuite({
+  name: 'pinecone (emulator, mapping=indexes, injected client)',
+  describe,
+  it,
+  create: () =>
+    createAdapter('vector', {
+      url: 'pinecone://otj?mapping=indexes',
+      client: new Pinecone({ apiKey: EMULATOR_API_KEY, controllerHostUrl: emulatorUrl(), maxRetries: 0 }),
+    }),
+  createWithPassword: (password) =>
+    createAdapter('vector', {
+      url: 'pinecone://otj?mapping=indexes',
+      client: new Pinecone({ apiKey: password, controllerHostUrl: emulatorUrl(), maxRetries: 0 }),
+    }),
   eventualConsistency: false,
 });

@@ -39,6 +39,13 @@ export function defaultConfigPath(env: Env = process.env): string {
  * 5. embedded stores in the per-user data directory (`$XDG_DATA_HOME/orch`), never the current directory.
  */
 export function resolveStores(selection: StoreSelection = {}): ResolvedStores {
+  const resolved = resolveSource(selection);
+  // The vector collection holding task embeddings (default `tasks`): a way to share one vector server between installations.
+  const collection = nonEmpty((selection.env ?? process.env).ORCH_VECTOR_COLLECTION);
+  return collection ? { ...resolved, options: { ...resolved.options, collection } } : resolved;
+}
+
+function resolveSource(selection: StoreSelection): ResolvedStores {
   const env = selection.env ?? process.env;
   const explicitConfig = selection.configPath ?? nonEmpty(env.ORCH_CONFIG);
   if (explicitConfig) return fromConfigFile(explicitConfig, env);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,8 +73,23 @@ const DEPS: Record<string, string[]> = {
 };
 const summaryOf = (title: string): string => `Done: ${title.toLowerCase()}.`;
 
-describe('a whole session over stdio with the SDK client', () => {
+/** Where the stores are: embedded SQLite, or the vector store on the Chroma test server. */
+const BACKENDS = ['embedded', 'chroma'] as const;
+
+function chromaEnv(root: string): Record<string, string> {
+  const url = new URL(process.env.ORCH_TEST_CHROMA_URL ?? 'http://ORCH_TEST_CHROMA_URL-unset');
+  const file = `sqlite:///${join(root, 'orch.db')}`;
+  return {
+    ORCH_OPERATIONAL_URL: file,
+    ORCH_GRAPH_URL: file,
+    ORCH_VECTOR_URL: `chromadb://${url.host}`,
+    ORCH_VECTOR_COLLECTION: `orch-app-${randomBytes(6).toString('hex')}`,
+  };
+}
+
+describe.each(BACKENDS)('a whole session over stdio with the SDK client (%s)', (backend) => {
   const box = sandbox();
+  if (backend === 'chroma') Object.assign(box.env, chromaEnv(box.root));
   const project = join(box.root, 'project');
   let mcp: McpHarness;
   let sessionId: string;
@@ -89,7 +105,22 @@ describe('a whole session over stdio with the SDK client', () => {
   });
   afterAll(async () => {
     await mcp?.close();
+    if (backend === 'chroma') {
+      const base = process.env.ORCH_TEST_CHROMA_URL;
+      const path = `/api/v2/tenants/default_tenant/databases/default_database/collections/${box.env.ORCH_VECTOR_COLLECTION}`;
+      await fetch(`${base}${path}`, { method: 'DELETE' }).catch(() => undefined);
+    }
     box.cleanup();
+  });
+
+  it('uses the stores it was given', async () => {
+    const h = await mcp.ok('orchestrator_health', {});
+    expect(h.status).toBe('healthy');
+    expect(h.data).toBe(
+      backend === 'chroma'
+        ? 'servers from ORCH_OPERATIONAL_URL, ORCH_VECTOR_URL, ORCH_GRAPH_URL'
+        : `embedded SQLite ${join(box.dataDir, 'orch.db')}`,
+    );
   });
 
   it('lists every tool with an object input schema', async () => {
@@ -240,6 +271,7 @@ describe('a whole session over stdio with the SDK client', () => {
     const r = await mcp.ok('orchestrator_find_similar_tasks', {
       query: 'integration tests for the CSV writer',
       status: ['completed'],
+      session_id: sessionId,
       top_k: 3,
     });
     expect(r.results).toHaveLength(3);
@@ -255,6 +287,14 @@ describe('a whole session over stdio with the SDK client', () => {
         'detailed_work',
         'notes.md',
       ]);
+    }
+    if (backend === 'chroma') {
+      // The embeddings really are in Chroma: one per task (the parent and its five subtasks).
+      const base = `${process.env.ORCH_TEST_CHROMA_URL}/api/v2/tenants/default_tenant/databases/default_database/collections`;
+      const collection = (await (await fetch(`${base}/${box.env.ORCH_VECTOR_COLLECTION}`)).json()) as {
+        id: string;
+      };
+      expect(await (await fetch(`${base}/${collection.id}/count`)).json()).toBe(6);
     }
     const top = r.results[0];
     expect(top.related_task_ids.sort()).toEqual([idOf.get(IMPLEMENT), idOf.get(REVIEW)].sort());

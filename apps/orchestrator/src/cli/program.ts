@@ -47,7 +47,8 @@ async function withManager<T>(
   fn: (db: UnifiedDatabaseManager, where: string) => Promise<T>,
 ): Promise<T> {
   const resolved = resolveStores(stores(cmd));
-  await import('@orch/adapter-sqlite');
+  const { loadBundledAdapters } = await import('../adapters.js');
+  await loadBundledAdapters(resolved.options);
   const { UnifiedDatabaseManager: Manager } = await import('@orch/unified');
   const db = await Manager.open({ ...resolved.options, backgroundSync: false });
   try {

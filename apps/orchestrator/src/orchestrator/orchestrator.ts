@@ -1,4 +1,3 @@
-import '@orch/adapter-sqlite';
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -25,6 +24,7 @@ import {
   type UnifiedDatabaseManager,
   type UpdateTaskInput,
 } from '@orch/unified';
+import { loadBundledAdapters } from '../adapters.js';
 import {
   describeSource,
   type ResolvedStores,
@@ -157,6 +157,7 @@ export class Orchestrator {
     const resolved =
       options.stores && 'options' in options.stores ? options.stores : resolveStores(options.stores ?? {});
     log.info(`opening stores: ${describeSource(resolved.source)}`);
+    await loadBundledAdapters(resolved.options);
     const db = await Manager.open({ ...resolved.options, backgroundSync: options.backgroundSync ?? true });
     try {
       const migration = options.migrate === false ? undefined : await db.migrate();

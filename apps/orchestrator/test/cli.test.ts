@@ -209,6 +209,17 @@ describe('where the data lives', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('migrate applies the schema once', async () => {
+    const dir = join(box.root, 'migrate-dir');
+    const first = await runCli(['migrate', '--json', '--data-dir', dir], box.env);
+    expect(first.code).toBe(0);
+    const applied = JSON.parse(first.stdout);
+    expect(applied.applied.length).toBeGreaterThan(0);
+    expect(applied.version).toBe(applied.applied.at(-1));
+    const second = JSON.parse((await runCli(['migrate', '--json', '--data-dir', dir], box.env)).stdout);
+    expect(second).toMatchObject({ applied: [], version: applied.version });
+  });
+
   it('--data-dir wins over ORCH_DATA_DIR', async () => {
     const dir = join(box.root, 'flag-dir');
     const r = await runCli(['--data-dir', dir, 'health', '--json'], box.env);

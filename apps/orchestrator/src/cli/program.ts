@@ -45,12 +45,17 @@ async function withOrchestrator<T>(cmd: Command, fn: (orch: Orchestrator) => Pro
 async function withManager<T>(
   cmd: Command,
   fn: (db: UnifiedDatabaseManager, where: string) => Promise<T>,
+  options: { migrate?: boolean } = {},
 ): Promise<T> {
   const resolved = resolveStores(stores(cmd));
   const { loadBundledAdapters } = await import('../adapters.js');
   await loadBundledAdapters(resolved.options);
   const { UnifiedDatabaseManager: Manager } = await import('@orch/unified');
-  const db = await Manager.open({ ...resolved.options, backgroundSync: false });
+  const db = await Manager.open({
+    ...resolved.options,
+    backgroundSync: false,
+    migrate: options.migrate ?? true,
+  });
   try {
     return await fn(db, describeSource(resolved.source));
   } finally {
@@ -362,14 +367,18 @@ Exit codes: 0 success, 1 the operation failed, 2 bad command line.`,
     .description('Apply pending schema migrations to the operational store (idempotent)')
     .option('--json', 'print JSON')
     .action(async (opts, cmd: Command) => {
-      await withManager(cmd, async (db, where) => {
-        const r = await db.migrate();
-        print({ ...r, data: where }, opts.json, () =>
-          r.applied.length === 0
-            ? `${pc.green('✔')} schema is up to date (version ${r.version}) ${pc.dim(where)}`
-            : `${pc.green('✔')} applied migrations ${r.applied.join(', ')}; schema version ${r.version} ${pc.dim(where)}`,
-        );
-      });
+      await withManager(
+        cmd,
+        async (db, where) => {
+          const r = await db.migrate();
+          print({ ...r, data: where }, opts.json, () =>
+            r.applied.length === 0
+              ? `${pc.green('✔')} schema is up to date (version ${r.version}) ${pc.dim(where)}`
+              : `${pc.green('✔')} applied migrations ${r.applied.join(', ')}; schema version ${r.version} ${pc.dim(where)}`,
+          );
+        },
+        { migrate: false },
+      );
     });
 
   const specialists = program

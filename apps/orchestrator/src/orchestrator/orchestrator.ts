@@ -158,7 +158,11 @@ export class Orchestrator {
       options.stores && 'options' in options.stores ? options.stores : resolveStores(options.stores ?? {});
     log.info(`opening stores: ${describeSource(resolved.source)}`);
     await loadBundledAdapters(resolved.options);
-    const db = await Manager.open({ ...resolved.options, backgroundSync: options.backgroundSync ?? true });
+    const db = await Manager.open({
+      ...resolved.options,
+      backgroundSync: options.backgroundSync ?? true,
+      migrate: options.migrate ?? true,
+    });
     try {
       const migration = options.migrate === false ? undefined : await db.migrate();
       if (migration && migration.applied.length > 0)

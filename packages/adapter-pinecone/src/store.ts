@@ -184,7 +184,7 @@ export class PineconeVectorStore extends VectorStoreBase {
       const name = indexFor(layout, wanted.name);
       const index =
         (await this.#describe(name, { fresh: true })) ??
-        (await this.#createIndex(name, wanted, { [COLLECTION_TAG]: wanted.name }));
+        (await this.#createMissing(name, wanted, { [COLLECTION_TAG]: wanted.name }));
       if (this.#collectionOf(index.name, index.tags) !== wanted.name) {
         throw new OrchError(
           'ORCH_CONFLICT',
@@ -195,7 +195,8 @@ export class PineconeVectorStore extends VectorStoreBase {
       return { name: wanted.name, dimension: index.dimension, metric: index.metric };
     }
     const index =
-      (await this.#describe(layout.index, { fresh: true })) ?? (await this.#createHomeIndex(wanted));
+      (await this.#describe(layout.index, { fresh: true })) ??
+      (await this.#createMissing(layout.index, wanted, {}));
     const existing = await this.#registered(index, wanted.name);
     if (existing) return existing;
     if (index.dimension !== wanted.dimension) {
@@ -227,7 +228,7 @@ export class PineconeVectorStore extends VectorStoreBase {
       return { name, dimension: index.dimension, metric: index.metric };
     }
     const index = await this.#describe(layout.index);
-    return index ? this.#registered(index, name) : null;
+    return index ? this.#unlessGone(null, () => this.#registered(index, name)) : null;
   }
 
   protected async doListCollections(): Promise<CollectionInfo[]> {
@@ -245,16 +246,18 @@ export class PineconeVectorStore extends VectorStoreBase {
     if (!index) return [];
     const namespace = registryNamespace(layout);
     const names: string[] = [];
-    let paginationToken: string | undefined;
-    do {
-      const token = paginationToken;
-      const page = await this.#orEmpty(index, 'list', { vectors: [], pagination: undefined }, () =>
-        index.handle.listPaginated({ namespace, limit: 100, ...(token ? { paginationToken: token } : {}) }),
-      );
-      for (const v of page.vectors ?? []) if (v.id) names.push(v.id);
-      paginationToken = page.pagination?.next;
-    } while (paginationToken);
-    return names.map((name) => ({ name, dimension: index.dimension, metric: index.metric }));
+    return this.#unlessGone([], async () => {
+      let paginationToken: string | undefined;
+      do {
+        const token = paginationToken;
+        const page = await this.#orEmpty(index, 'list', { vectors: [], pagination: undefined }, () =>
+          index.handle.listPaginated({ namespace, limit: 100, ...(token ? { paginationToken: token } : {}) }),
+        );
+        for (const v of page.vectors ?? []) if (v.id) names.push(v.id);
+        paginationToken = page.pagination?.next;
+      } while (paginationToken);
+      return names.map((name) => ({ name, dimension: index.dimension, metric: index.metric }));
+    });
   }
 
   protected async doDropCollection(name: string): Promise<boolean> {
@@ -273,7 +276,7 @@ export class PineconeVectorStore extends VectorStoreBase {
       return true;
     }
     const index = await this.#describe(layout.index);
-    if (!index || !(await this.#registered(index, name))) return false;
+    if (!index || !(await this.#unlessGone(null, () => this.#registered(index, name)))) return false;
     const namespace = collectionNamespace(layout, name);
     await this.#orEmpty(index, 'deleteAll', undefined, () => index.handle.deleteAll({ namespace }));
     const documents = documentNamespace(layout, name);
@@ -410,6 +413,7 @@ export class PineconeVectorStore extends VectorStoreBase {
       namespace,
       { $and: [filter, { [DOCUMENT_PARTS_KEY]: { $exists: true } }] },
       (page) => owners.push(...Object.keys(page)),
+      'delete',
     );
     await this.#orEmpty(index, 'delete', undefined, () => index.handle.deleteMany({ filter, namespace }));
     for (const ids of chunk(owners, LIMITS.idsPerRequest)) await this.#deleteParts(target, ids);
@@ -452,11 +456,12 @@ export class PineconeVectorStore extends VectorStoreBase {
     namespace: string,
     filter: Record<string, unknown>,
     onPage: (records: Record<string, FetchedRecord>) => void,
+    operation = 'count',
   ): Promise<void> {
     let paginationToken: string | undefined;
     do {
       const token = paginationToken;
-      const page = await this.#orEmpty(target.index, 'count', { records: {}, namespace }, () =>
+      const page = await this.#orEmpty(target.index, operation, { records: {}, namespace }, () =>
         target.index.handle.fetchByMetadata({
           filter,
           namespace,
@@ -555,17 +560,20 @@ export class PineconeVectorStore extends VectorStoreBase {
     return state;
   }
 
-  /** The URL's index does not exist (`namespaces` mapping): create it with this collection's shape. */
-  async #createHomeIndex(wanted: CollectionInfo): Promise<IndexState> {
-    const { layout, createIndexes } = this.#settings;
-    if (!createIndexes) {
+  /** A collection's index does not exist: create it with the collection's shape, if allowed. */
+  async #createMissing(
+    name: string,
+    wanted: CollectionInfo,
+    tags: Record<string, string>,
+  ): Promise<IndexState> {
+    if (!this.#settings.createIndexes) {
       throw new OrchError(
         'ORCH_NOT_FOUND',
-        `Pinecone index "${layout.index}" does not exist: create it (dimension ${wanted.dimension}, metric ${toPineconeMetric(wanted.metric)}) or allow the store to (createIndexes: true).`,
-        { kind: 'vector', details: { index: layout.index } },
+        `Pinecone index "${name}" does not exist: create it (dimension ${wanted.dimension}, metric ${toPineconeMetric(wanted.metric)}${Object.keys(tags).length > 0 ? `, tag ${COLLECTION_TAG}=${wanted.name}` : ''}) or allow the store to (createIndexes: true).`,
+        { kind: 'vector', details: { index: name } },
       );
     }
-    return this.#createIndex(layout.index, wanted, {});
+    return this.#createIndex(name, wanted, tags);
   }
 
   /**
@@ -711,6 +719,16 @@ export class PineconeVectorStore extends VectorStoreBase {
       await this.#settings.caller.call(operation, fn);
     } catch (err) {
       if (!isOrchError(err, 'ORCH_NOT_FOUND')) throw err;
+    }
+  }
+
+  /** `fallback` when `fn` finds the index gone (read paths that answer "nothing" then). */
+  async #unlessGone<T>(fallback: T, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isOrchError(err, 'ORCH_NOT_FOUND')) return fallback;
+      throw err;
     }
   }
 

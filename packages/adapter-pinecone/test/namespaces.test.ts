@@ -140,6 +140,29 @@ describe('mapping=namespaces (the default): one index per URL, collections are n
     assert.deepEqual(await s.listCollections(), []);
   });
 
+  it('an index deleted behind the store: describe null, list empty, drop false, data calls ORCH_NOT_FOUND', async () => {
+    const index = uniqueIndex();
+    const s = await store(`pinecone://${index}`);
+    await s.ensureCollection('lost', { dimension: 2 });
+    await s.upsert('lost', [{ id: 'a', vector: [1, 0] }]);
+    await rawClient().deleteIndex(index);
+    await expect(s.count('lost')).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND' });
+    assert.equal(await s.describeCollection('lost'), null);
+    assert.deepEqual(await s.listCollections(), []);
+    assert.equal(await s.dropCollection('lost'), false);
+    // And it comes back when asked for again (a new index).
+    await s.ensureCollection('lost', { dimension: 2 });
+    assert.equal(await s.count('lost'), 0);
+  });
+
+  it('mapping=indexes with createIndexes: false refuses to create a collection’s index', async () => {
+    const s = await store(`pinecone://${uniqueIndex('nc')}?mapping=indexes`, { createIndexes: false });
+    await expect(s.ensureCollection('tasks', { dimension: 2 })).rejects.toMatchObject({
+      code: 'ORCH_NOT_FOUND',
+      message: expect.stringContaining('orch_collection=tasks'),
+    });
+  });
+
   it('?namespace= prefixes the namespaces, so two stores share one index without meeting', async () => {
     const index = uniqueIndex();
     const staging = await store(`pinecone://${index}?namespace=staging`);

@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { StoreKind } from '@orch/core';
 import { OrchError, type ParsedUrl, storeOptionsShape, z } from '@orch/core/adapter-kit';
+import { TABLE_PREFIX } from '../util/executor.js';
 import type { ConnectionSettings } from './driver.js';
 
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
-const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
 /**
  * Options every SQLite-family store takes (`@orch/adapter-sqlite`, `@orch/adapter-libsql`), as

@@ -36,7 +36,8 @@ export async function closeExecutor(executor: SqlExecutor | undefined): Promise<
   if (closable && typeof closable.close === 'function') await closable.close();
 }
 
-const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+/** A table prefix: pasted into SQL text, so held to a strict identifier rule. */
+export const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
 /** Table prefixes are pasted into SQL text, so they are held to a strict identifier rule. */
 export function validateTablePrefix(prefix: unknown, kind: StoreKind): string {

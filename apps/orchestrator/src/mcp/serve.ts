@@ -24,6 +24,10 @@ export async function serveStdio(
   console.info = toStderr;
   console.debug = toStderr;
 
+  // A stray rejection somewhere (a driver's background callback) is logged, never fatal to the session.
+  process.on('unhandledRejection', (reason) =>
+    logger.error(`unhandled rejection: ${toOrchError(reason).message}`),
+  );
   const orch = await Orchestrator.open({ stores, logger });
   const server = createOrchestratorServer(orch, { logger });
   const transport = new StdioServerTransport(process.stdin, process.stdout, {

@@ -460,8 +460,15 @@ export class Orchestrator {
     const parent = await this.#requireTask(parentId);
     const tasks = await this.tasks.subtasks(parentId);
     const deps = await Promise.all(tasks.map((t) => this.tasks.dependencies(t.id)));
+    // Each task's dependencies in plan order, whatever order the store returns them in.
+    const rank = new Map(
+      tasks.map((t, i) => [t.id, typeof t.metadata.order === 'number' ? t.metadata.order : 1e6 + i]),
+    );
+    const byRank = (a: string, b: string): number =>
+      (rank.get(a) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b) ?? Number.MAX_SAFE_INTEGER) ||
+      a.localeCompare(b);
     const edges: DependencyEdge[] = tasks.flatMap((t, i) =>
-      deps[i]!.dependsOn.map((d) => ({ taskId: t.id, dependsOn: d })),
+      [...deps[i]!.dependsOn].sort(byRank).map((d) => ({ taskId: t.id, dependsOn: d })),
     );
     const status = new Map<string, string>(tasks.map((t) => [t.id, t.status]));
     const external = [...new Set(edges.map((e) => e.dependsOn).filter((id) => !status.has(id)))];

@@ -4,7 +4,7 @@ import type { ResolvedStores, StoreSelection } from '../config.js';
 import { toOrchError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
-import { createOrchestratorServer } from './server.js';
+import { createOrchestratorServer, InFlight } from './server.js';
 
 /** Largest single JSON-RPC message accepted on stdin (artifacts of a few MB fit). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -29,7 +29,8 @@ export async function serveStdio(
     logger.error(`unhandled rejection: ${toOrchError(reason).message}`),
   );
   const orch = await Orchestrator.open({ stores, logger });
-  const server = createOrchestratorServer(orch, { logger });
+  const inflight = new InFlight();
+  const server = createOrchestratorServer(orch, { logger, inflight });
   const transport = new StdioServerTransport(process.stdin, process.stdout, {
     maxBufferSize: MAX_MESSAGE_BYTES,
   });
@@ -37,6 +38,17 @@ export async function serveStdio(
   const shutdown = (why: string): Promise<void> => {
     closing ??= (async () => {
       logger.info(`shutting down (${why})`);
+      // Let the calls under way answer (a client that writes its requests and closes stdin still gets every reply).
+      // The last requests may still be on their way from the transport to the handler: give them a moment.
+      const deadline = Date.now() + 30_000;
+      do {
+        await new Promise((r) => setTimeout(r, 25));
+        await Promise.race([
+          inflight.idle(),
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+        ]);
+        await new Promise((r) => setTimeout(r, 25));
+      } while (!inflight.isIdle && Date.now() < deadline);
       await server.close().catch(() => undefined);
       await orch.close().catch((err) => logger.warn(`closing the stores: ${toOrchError(err).message}`));
     })();

@@ -31,8 +31,34 @@ interface ToolDefinition<S extends Schema> {
   readonly run: (args: z.infer<S>) => Promise<unknown>;
 }
 
+/** Counts the tool calls under way, so a shutdown can let them answer first. */
+export class InFlight {
+  #count = 0;
+  #waiters: (() => void)[] = [];
+
+  async track<T>(work: Promise<T>): Promise<T> {
+    this.#count++;
+    try {
+      return await work;
+    } finally {
+      this.#count--;
+      if (this.#count === 0) for (const wake of this.#waiters.splice(0)) wake();
+    }
+  }
+
+  get isIdle(): boolean {
+    return this.#count === 0;
+  }
+
+  idle(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
 export interface OrchestratorServerOptions {
   readonly logger?: Logger;
+  /** Tool calls are tracked here when given (see {@link InFlight}). */
+  readonly inflight?: InFlight;
   /** Session used when a tool gets no session_id (set by initialize and resume). */
   readonly sessionId?: string;
 }
@@ -296,8 +322,10 @@ export function createOrchestratorServer(
   // The SDK validates arguments itself and reports a mismatch without an error code; this handler
   // validates with the same zod schemas (the ones tools/list shows) so that every failure carries
   // its OrchError code, and so that no exception can escape as anything but a tool error.
-  server.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const name = request.params.name;
+  const callTool = async (
+    name: string,
+    args: Record<string, unknown> | undefined,
+  ): Promise<CallToolResult> => {
     const def = tools.get(name);
     const started = Date.now();
     try {
@@ -305,7 +333,7 @@ export function createOrchestratorServer(
         throw invalidInput(`Unknown tool ${JSON.stringify(name)}; tools/list names the tools.`, {
           tool: name,
         });
-      const parsed = def.input.safeParse(request.params.arguments ?? {});
+      const parsed = def.input.safeParse(args ?? {});
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => ({
           path: i.path.map(String).join('.') || '(arguments)',
@@ -331,6 +359,10 @@ export function createOrchestratorServer(
         structuredContent: { error: payload },
       };
     }
+  };
+  server.server.setRequestHandler(CallToolRequestSchema, (request): Promise<CallToolResult> => {
+    const work = callTool(request.params.name, request.params.arguments);
+    return options.inflight ? options.inflight.track(work) : work;
   });
 
   registerResources(server, orch, () => current);

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpHarness, sandbox, startServer } from './helpers.js';
+import { CLI, type McpHarness, sandbox, startServer } from './helpers.js';
 
 const sub = (title: string, dependencies: string[] = [], specialist = 'implementer') => ({
   title,
@@ -281,5 +282,61 @@ describe('malformed and hostile input: MCP errors with codes, the server keeps s
     expect(h.outbox_pending).toBe(0);
     expect(h.schema_version).toBe(h.required_schema_version);
     expect(mcp.stderr()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('orch serve on a plain pipe', () => {
+  const box = sandbox();
+  afterAll(() => box.cleanup());
+
+  it('writes only JSON-RPC to stdout, answers every request before stdin ends, and exits 0', async () => {
+    const messages = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'pipe', version: '1' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'orchestrator_health', arguments: {} } },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'orchestrator_plan_task', arguments: { title: 'x' } },
+      },
+    ];
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...box.env, ORCH_LOG_LEVEL: 'debug' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    child.stdin.end(`${messages.map((m) => JSON.stringify(m)).join('\n')}\n`);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    const replies = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(replies.map((r) => r.id).sort()).toEqual([1, 2, 3]);
+    expect(replies.every((r) => r.jsonrpc === '2.0')).toBe(true);
+    const byId = new Map(replies.map((r) => [r.id, r.result]));
+    expect(byId.get(2).structuredContent.status).toBe('healthy');
+    expect(byId.get(3)).toMatchObject({
+      isError: true,
+      structuredContent: { error: { code: 'ORCH_INVALID_INPUT' } },
+    });
+    expect(stderr).toContain('[orch'); // the logs went to stderr
   });
 });

@@ -139,7 +139,10 @@ export const updateTaskInput = z
     priority: z.number().int().min(-1000).max(1000).optional(),
     specialist: z.string().trim().min(1).max(200).optional(),
     complexity: complexity.optional(),
-    metadata: z.record(z.string().max(200), z.unknown()).optional().describe('Merged into the task metadata.'),
+    metadata: z
+      .record(z.string().max(200), z.unknown())
+      .optional()
+      .describe('Merged into the task metadata.'),
     expected_version: z
       .number()
       .int()

@@ -164,6 +164,9 @@ describe('SqlStoreBase plain reads', () => {
   it('offers reads outside a transaction to driverConcurrentQuery so they need not queue behind one', async () => {
     class ReaderStore extends RecordingSqlStore {
       readonly fastReads: string[] = [];
+      protected override get concurrentReads() {
+        return true;
+      }
       protected override async driverConcurrentQuery(sql: string) {
         if (!sql.startsWith('SELECT')) return undefined;
         this.fastReads.push(sql);
@@ -191,5 +194,24 @@ describe('SqlStoreBase plain reads', () => {
     // A statement the reader declines runs in order on the main connection.
     expect(await store.query('PRAGMA x')).toEqual([{ sql: 'PRAGMA x' }]);
     expect(store.fastReads).toEqual(['SELECT 1']);
+  });
+
+  it('keeps reads and writes in call order on a store without read connections', async () => {
+    const store = new RecordingSqlStore();
+    // Before and after connecting: neither the lazy connect nor a read may let a later write overtake it.
+    for (const round of [1, 2]) {
+      const read = store.query(`SELECT ${round}`);
+      const write = store.execute(`INSERT ${round}`);
+      const readAgain = store.query(`SELECT again ${round}`);
+      await Promise.all([read, write, readAgain]);
+    }
+    expect(store.statements()).toEqual([
+      'SELECT 1',
+      'INSERT 1',
+      'SELECT again 1',
+      'SELECT 2',
+      'INSERT 2',
+      'SELECT again 2',
+    ]);
   });
 });

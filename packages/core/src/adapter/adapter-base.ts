@@ -14,6 +14,7 @@ export abstract class AdapterBase implements Adapter {
   abstract readonly kind: StoreKind;
   abstract readonly scheme: string;
   #connecting: Promise<void> | undefined;
+  #connected = false;
   #closing: Promise<void> | undefined;
 
   /** Open the driver connection. Called at most once unless it failed. */
@@ -32,10 +33,15 @@ export abstract class AdapterBase implements Adapter {
     if (!this.#connecting) {
       this.#connecting = traceOperation({ kind: this.kind, scheme: this.scheme, operation: 'connect' }, () =>
         this.doConnect(),
-      ).catch((err: unknown) => {
-        this.#connecting = undefined; // let a later call retry once the engine is back
-        throw this.#normalizeConnectError(err);
-      });
+      ).then(
+        () => {
+          this.#connected = true;
+        },
+        (err: unknown) => {
+          this.#connecting = undefined; // let a later call retry once the engine is back
+          throw this.#normalizeConnectError(err);
+        },
+      );
     }
     return this.#connecting;
   }
@@ -82,6 +88,11 @@ export abstract class AdapterBase implements Adapter {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** True once connected and not closed: operations may skip awaiting {@link AdapterBase.ready}. */
+  protected get isReady(): boolean {
+    return this.#connected && !this.#closing;
   }
 
   /** Await before every operation: rejects after close, connects lazily. */

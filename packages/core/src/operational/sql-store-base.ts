@@ -112,6 +112,16 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   protected releaseConnection?(connection: Connection, broken: boolean): Promise<void> | void;
 
   /**
+   * True when {@link SqlStoreBase.driverConcurrentQuery} may be offered plain reads now (the
+   * engine has read connections). Read synchronously on every root read, so a store that answers
+   * reads in order (no reader connections) keeps them in order with the writes around them.
+   * Default false.
+   */
+  protected get concurrentReads(): boolean {
+    return false;
+  }
+
+  /**
    * Answer a plain read outside any transaction without waiting for the queue, on a connection
    * that never sees a running transaction's uncommitted writes. Resolve `undefined` to run it in
    * order on the main connection instead (the statement writes, or needs that connection's state).
@@ -247,11 +257,21 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   ): Promise<T[]> {
     validateSql(sql, 'query');
     const values = validateParams(params, 'query');
-    if (scope.depth === 0 && !this.#pooled() && this.#pendingAtRoot === 0) {
-      await this.ready();
-      const fast = await this.#driver({ operation: 'query', sql }, () =>
-        this.driverConcurrentQuery(sql, values),
-      );
+    // Decided synchronously, before any await: a write issued after this read, without awaiting
+    // it, must not overtake it on a store that answers reads in order.
+    if (
+      scope.depth === 0 &&
+      this.#pendingAtRoot === 0 &&
+      this.concurrentReads &&
+      this.isReady &&
+      !this.#pooled()
+    ) {
+      let fast: Row[] | undefined;
+      try {
+        fast = await this.driverConcurrentQuery(sql, values);
+      } catch (err) {
+        throw this.#mapped(err, { operation: 'query', sql });
+      }
       if (fast !== undefined) return fast as T[];
     }
     return this.#inOrder(scope, async () => {
@@ -484,17 +504,21 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   }
 
   async #enter(scope: Scope<Connection>): Promise<void> {
-    if (scope.depth === 0) await this.ready();
-    else if (!scope.active) this.#live(scope);
+    if (scope.depth === 0) {
+      if (!this.isReady) await this.ready();
+    } else if (!scope.active) this.#live(scope);
   }
 
   async #driver<T>(context: DriverErrorContext, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (isOrchError(err)) throw err;
-      throw this.mapDriverError(err, context);
+      throw this.#mapped(err, context);
     }
+  }
+
+  #mapped(err: unknown, context: DriverErrorContext): unknown {
+    return isOrchError(err) ? err : this.mapDriverError(err, context);
   }
 }
 

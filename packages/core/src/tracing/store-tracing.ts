@@ -33,12 +33,27 @@ const channel: TracingChannel<StoreOperationEvent, StoreOperationEvent> =
  * Run a store operation, publishing it on the `orch:store` tracing channel (`start`, then
  * `asyncEnd` or `error` and `asyncEnd`). Costs one property read when nobody subscribes.
  */
-export async function traceOperation<T>(
+export function traceOperation<T>(
   event: Omit<StoreOperationEvent, 'resultCount' | 'durationMs' | 'error'>,
   fn: () => Promise<T>,
   countResult?: (result: T) => number | undefined,
 ): Promise<T> {
-  if (!channel.hasSubscribers) return fn();
+  if (!channel.hasSubscribers) {
+    // No subscriber: no extra promise and no timing, but a synchronous throw still becomes a rejection.
+    try {
+      return fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return traced(event, fn, countResult);
+}
+
+async function traced<T>(
+  event: Omit<StoreOperationEvent, 'resultCount' | 'durationMs' | 'error'>,
+  fn: () => Promise<T>,
+  countResult?: (result: T) => number | undefined,
+): Promise<T> {
   const context: StoreOperationEvent = { ...event };
   const started = performance.now();
   channel.start.publish(context);

@@ -185,6 +185,10 @@ export class SqliteFamilyStore extends SqlStoreBase {
    * ATTACHed databases of the writer's connection exist only there; the writer reports the real
    * error if there is one). Those statements go straight to the writer from then on.
    */
+  protected override get concurrentReads(): boolean {
+    return this.#engine?.read !== undefined;
+  }
+
   protected override driverConcurrentQuery(
     sql: string,
     params: readonly SqlValue[],

@@ -1,3 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], hookTimeout: 120_000, globalSetup: ['test/servers.setup.mjs'] },
+});

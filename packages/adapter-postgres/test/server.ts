@@ -11,3 +11,13 @@ export function serverUrl(): string {
     );
   return url;
 }
+
+/** `ORCH_TEST_POSTGRES_PASSWORD_URL`: a role that must authenticate with a password over TCP. */
+export function passwordUrl(): string {
+  const url = process.env.ORCH_TEST_POSTGRES_PASSWORD_URL;
+  if (!url)
+    throw new Error(
+      'ORCH_TEST_POSTGRES_PASSWORD_URL is not set: run the tests through `pnpm test` (it starts PostgreSQL).',
+    );
+  return url;
+}

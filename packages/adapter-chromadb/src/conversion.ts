@@ -1,5 +1,5 @@
 import type { CollectionInfo, Metadata, VectorMetric } from '@orch/core/adapter-kit';
-import { KEYS_FIELD } from './filter.js';
+import { PRESENCE_PREFIX, presenceKey } from './filter.js';
 
 /** Chroma's HNSW spaces have the same names as orch's metrics. */
 export type ChromaSpace = 'cosine' | 'l2' | 'ip';
@@ -8,8 +8,8 @@ export type ChromaSpace = 'cosine' | 'l2' | 'ip';
 export const COLLECTION_DIMENSION = 'orch:dimension';
 export const COLLECTION_METRIC = 'orch:metric';
 export const COLLECTION_FORMAT = 'orch:format';
-/** Version of the record layout (the {@link KEYS_FIELD} presence list). */
-export const FORMAT_VERSION = 1;
+/** Version of the record layout (the {@link PRESENCE_PREFIX} markers). */
+export const FORMAT_VERSION = 2;
 
 export function spaceFor(metric: VectorMetric): ChromaSpace {
   return metric;
@@ -63,31 +63,31 @@ export function toOrchDistance(metric: VectorMetric, reported: number): number {
   }
 }
 
-/** Record metadata as sent to Chroma: the user's keys plus the presence list, or null for none. */
+/** Record metadata as sent to Chroma: the user's keys plus a presence marker each, or null for none. */
 export function toChromaMetadata(metadata: Metadata | undefined): Record<string, unknown> | null {
   if (!metadata) return null;
   const keys = Object.keys(metadata);
-  // Chroma refuses empty metadata objects and empty lists: a record without keys has none.
+  // Chroma refuses empty metadata objects: a record without keys has none.
   if (keys.length === 0) return null;
-  return { ...metadata, [KEYS_FIELD]: keys };
+  const out: Record<string, unknown> = { ...metadata };
+  for (const key of keys) out[presenceKey(key)] = true;
+  return out;
 }
 
-/** Record metadata as read back: the presence list removed, `{}` for a record without metadata. */
+/** Record metadata as read back: the markers removed, `{}` for a record without metadata. */
 export function fromChromaMetadata(metadata: Record<string, unknown> | null | undefined): Metadata {
   const out: Record<string, string | number | boolean> = {};
   if (!metadata) return out;
   for (const [key, value] of Object.entries(metadata)) {
-    if (key === KEYS_FIELD) continue;
+    if (key.startsWith(PRESENCE_PREFIX)) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       out[key] = value;
   }
   return out;
 }
 
-/** The user keys a stored record has, from its presence list (or its metadata when absent). */
+/** The user keys of a stored record. */
 export function storedKeys(metadata: Record<string, unknown> | null | undefined): string[] {
   if (!metadata) return [];
-  const listed = metadata[KEYS_FIELD];
-  if (Array.isArray(listed)) return listed.filter((k): k is string => typeof k === 'string');
-  return Object.keys(metadata).filter((k) => k !== KEYS_FIELD);
+  return Object.keys(metadata).filter((k) => !k.startsWith(PRESENCE_PREFIX));
 }

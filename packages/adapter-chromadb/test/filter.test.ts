@@ -1,6 +1,6 @@
 import { type FilterNode, matchesFilter, normalizeFilter } from '@orch/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
-import { KEYS_FIELD, toChromaWhere } from '../src/index.js';
+import { PRESENCE_PREFIX, presenceKey, toChromaWhere } from '../src/index.js';
 import { allFilterCases, loadFilterFixtures } from './fixtures.js';
 
 const where = (filter: Parameters<typeof normalizeFilter>[0]) => toChromaWhere(normalizeFilter(filter));
@@ -24,7 +24,7 @@ function clientProblems(w: unknown, path = '$'): string[] {
   const ops = Object.entries(value);
   if (ops.length !== 1) return [`${path}.${key}: ${ops.length} operators`];
   const [op, operand] = ops[0]!;
-  const known = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$contains', '$not_contains'];
+  const known = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin'];
   if (!known.includes(op)) return [`${path}.${key}: operator ${op} is not Chroma's`];
   if (op === '$in' || op === '$nin') {
     if (!Array.isArray(operand) || operand.length === 0) return [`${path}.${key}.${op}: empty list`];
@@ -35,8 +35,8 @@ function clientProblems(w: unknown, path = '$'): string[] {
   }
   if (['$gt', '$gte', '$lt', '$lte'].includes(op) && typeof operand !== 'number')
     return [`${path}.${key}.${op}: a range needs a number`];
-  if ((op === '$contains' || op === '$not_contains') && key !== KEYS_FIELD)
-    return [`${path}.${key}: $contains is used only on ${KEYS_FIELD}`];
+  if (key.startsWith(PRESENCE_PREFIX) && !((op === '$eq' || op === '$ne') && operand === true))
+    return [`${path}.${key}: a presence marker is only compared with true`];
   return [];
 }
 
@@ -71,16 +71,16 @@ describe('toChromaWhere: shapes the chromadb client accepts', () => {
 
   it('$ne and $nin also require the field to be present ($ne alone matches records without it)', () => {
     expect(where({ color: { $ne: 'red' } })).toEqual({
-      $and: [{ [KEYS_FIELD]: { $contains: 'color' } }, { color: { $ne: 'red' } }],
+      $and: [{ [presenceKey('color')]: { $eq: true } }, { color: { $ne: 'red' } }],
     });
     expect(where({ color: { $nin: ['red', 'green'] } })).toEqual({
-      $and: [{ [KEYS_FIELD]: { $contains: 'color' } }, { color: { $nin: ['red', 'green'] } }],
+      $and: [{ [presenceKey('color')]: { $eq: true } }, { color: { $nin: ['red', 'green'] } }],
     });
   });
 
   it('$exists is a presence test on the key list', () => {
-    expect(where({ color: { $exists: true } })).toEqual({ [KEYS_FIELD]: { $contains: 'color' } });
-    expect(where({ color: { $exists: false } })).toEqual({ [KEYS_FIELD]: { $not_contains: 'color' } });
+    expect(where({ color: { $exists: true } })).toEqual({ [presenceKey('color')]: { $eq: true } });
+    expect(where({ color: { $exists: false } })).toEqual({ [presenceKey('color')]: { $ne: true } });
   });
 
   it('an empty $in matches nothing and an empty $nin every record with the field, without sending []', () => {
@@ -88,7 +88,7 @@ describe('toChromaWhere: shapes the chromadb client accepts', () => {
     const emptyIn: FilterNode = { type: 'set', op: '$in', field: 'color', values: [] };
     const emptyNin: FilterNode = { type: 'set', op: '$nin', field: 'color', values: [] };
     expect(toChromaWhere(emptyIn)).toBe(false);
-    expect(toChromaWhere(emptyNin)).toEqual({ [KEYS_FIELD]: { $contains: 'color' } });
+    expect(toChromaWhere(emptyNin)).toEqual({ [presenceKey('color')]: { $eq: true } });
     expect(
       toChromaWhere({
         type: 'or',
@@ -149,7 +149,8 @@ describe('toChromaWhere on every testkit filter fixture', () => {
       // Every field the filter names is constrained by the translation.
       const sent = JSON.stringify(w);
       for (const field of fieldsOf(node))
-        if (!sent.includes(JSON.stringify(field))) problems.push(`${c.name}: ${field} dropped`);
+        if (!sent.includes(JSON.stringify(field)) && !sent.includes(JSON.stringify(presenceKey(field))))
+          problems.push(`${c.name}: ${field} dropped`);
     }
     expect(problems).toEqual([]);
   });

@@ -5,7 +5,7 @@ export function chromaUrl(): string {
   const url = process.env.ORCH_TEST_CHROMA_URL;
   if (!url)
     expect.fail(
-      'ORCH_TEST_CHROMA_URL is not set (the global setup starts Chroma through scripts/servers/chroma.sh).',
+      'ORCH_TEST_CHROMA_URL is not set (test/servers.setup.mjs starts Chroma through scripts/servers/chroma.sh).',
     );
   return url;
 }

@@ -46,7 +46,7 @@ describe('chromadb adapter on the real server', () => {
       expect(collection.metadata).toMatchObject({
         'orch:dimension': 3,
         'orch:metric': metric,
-        'orch:format': 1,
+        'orch:format': 2,
       });
       // Idempotent, and the stored description wins over a cached one.
       expect(await store.ensureCollection(name, { dimension: 3, metric })).toEqual({

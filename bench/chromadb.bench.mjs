@@ -6,7 +6,7 @@
 // or starts Chroma through scripts/servers/chroma.sh (and stops it again if it started it).
 // Env: BENCH_VECTORS (10000), BENCH_DIM (384), BENCH_BATCH (1000), BENCH_QUERIES (50)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +50,32 @@ if (!serverUrl) {
   startedServer = !running;
 }
 const server = new URL(serverUrl);
+
+// The server's CPU time (all threads), when it is the local one scripts/servers/chroma.sh runs:
+// unlike wall-clock time it hardly moves with other load on the machine.
+const serverDir = fileURLToPath(new URL('../.test-servers/chroma/', import.meta.url));
+const serverPid = (() => {
+  try {
+    if (readFileSync(join(serverDir, 'chroma.port'), 'utf8').trim() !== server.port) return undefined;
+    const pid = readFileSync(join(serverDir, 'chroma.pid'), 'utf8').trim();
+    return existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+const serverCpuMs = () => {
+  if (!serverPid) return 0;
+  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 ticks per second
+};
+const cpu = { raw: {}, orch: {} };
+const addCpu = (side, what, ms) => {
+  cpu[side][what] = (cpu[side][what] ?? 0) + ms;
+};
+const cpuNote = (what) =>
+  serverPid
+    ? `; server CPU ${fmt(cpu.raw[what] ?? 0)} vs ${fmt(cpu.orch[what] ?? 0)} ms, orch/raw ${((cpu.orch[what] ?? 0) / (cpu.raw[what] || 1)).toFixed(3)}`
+    : '';
 const dir = mkdtempSync(join(tmpdir(), 'orch-bench-chroma-'));
 
 const rand = seededRandom(7);
@@ -168,13 +194,17 @@ async function main() {
       const order = (start / BATCH) % 2 === 0;
       const runRaw = async () => {
         const t = now();
+        const c = serverCpuMs();
         await rawCollection.upsert({ ids, embeddings, metadatas });
         rawBatches.push(now() - t);
+        addCpu('raw', 'upsert', serverCpuMs() - c);
       };
       const runOrch = async () => {
         const t = now();
+        const c = serverCpuMs();
         await store.upsert(orchName, records);
         orchBatches.push(now() - t);
+        addCpu('orch', 'upsert', serverCpuMs() - c);
       };
       if (order) {
         await runRaw();
@@ -193,7 +223,7 @@ async function main() {
       sum(rawBatches),
       sum(orchBatches),
       embeddedMs,
-      `median orch/raw per batch ${median(batchRatios).toFixed(3)}`,
+      `median orch/raw per batch ${median(batchRatios).toFixed(3)}${cpuNote('upsert')}`,
     );
     attribute('upsert', sum(rawBatches), sum(orchBatches), 'upsert');
     const [rawCount, orchCount] = [await rawCollection.count(), await store.count(orchName)];
@@ -208,9 +238,11 @@ async function main() {
       const embeddedTimes = [];
       let agree = 0;
       let recallHits = 0;
+      let rawRecallHits = 0;
       for (const [i, vector] of queries.entries()) {
         const runRaw = async () => {
           const t = now();
+          const c = serverCpuMs();
           const r = await rawCollection.query({
             queryEmbeddings: [vector],
             nResults: 10,
@@ -218,10 +250,12 @@ async function main() {
             include: ['distances', 'metadatas'],
           });
           rawTimes.push(now() - t);
+          addCpu('raw', w.name, serverCpuMs() - c);
           return r.ids[0];
         };
         const runOrch = async () => {
           const t = now();
+          const c = serverCpuMs();
           const r = await store.query(orchName, {
             vector,
             topK: 10,
@@ -229,6 +263,7 @@ async function main() {
             include: { metadata: true, documents: false },
           });
           orchTimes.push(now() - t);
+          addCpu('orch', w.name, serverCpuMs() - c);
           return r.map((h) => h.id);
         };
         let rawIds;
@@ -247,13 +282,14 @@ async function main() {
         embeddedTimes.push(now() - t);
         if (rawIds.join() === orchIds.join()) agree++;
         recallHits += orchIds.filter((id) => exact.includes(id)).length;
+        rawRecallHits += rawIds.filter((id) => exact.includes(id)).length;
       }
       report(
         `filtered top-10, ${w.name} (median per query)`,
         median(rawTimes),
         median(orchTimes),
         median(embeddedTimes),
-        `orch and raw ids equal in ${agree}/${QUERIES}; Chroma recall@10 vs exact ${((100 * recallHits) / (10 * QUERIES)).toFixed(1)}%`,
+        `orch and raw ids equal in ${agree}/${QUERIES}; recall@10 vs exact: orch ${((100 * recallHits) / (10 * QUERIES)).toFixed(1)}%, raw ${((100 * rawRecallHits) / (10 * QUERIES)).toFixed(1)}%${cpuNote(w.name)}`,
       );
       attribute(`top-10, ${w.name}`, sum(rawTimes), sum(orchTimes), 'query');
     }

@@ -2,7 +2,10 @@ import { createAdapter, isOrchError, type OperationalStore, type OrchError } fro
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../src/index.js';
-import { createThrowawayCluster, type ThrowawayCluster } from './helpers/throwaway-cluster.js';
+import {
+  createThrowawayCluster,
+  type ThrowawayCluster,
+} from '../../../scripts/servers/throwaway-postgres.mjs';
 import { serverUrl } from './server.js';
 
 async function failure(p: Promise<unknown>): Promise<OrchError> {

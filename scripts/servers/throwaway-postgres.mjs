@@ -1,49 +1,35 @@
+// A password-protected PostgreSQL cluster of a test's own, which it may stop and start at will
+// (the shared server of scripts/servers/postgres.sh must stay up for every other test file).
+// Uses the same Debian binaries as postgres.sh (ORCH_PG_BIN overrides the directory). Types:
+// throwaway-postgres.d.mts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = process.env.ORCH_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+const BIN = process.env.ORCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-/** A password-protected PostgreSQL cluster of the test's own, which it may stop and start at will. */
-export interface ThrowawayCluster {
-  readonly port: number;
-  readonly password: string;
-  /** `postgres://postgres:<password>@127.0.0.1:<port>/postgres` */
-  readonly url: string;
-  stop(): void;
-  start(): void;
-  destroy(): void;
-}
-
-async function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
 /** initdb refuses to run as root: run the server binaries as the `postgres` user then. */
-function asServerUser(args: readonly string[]): string[] {
-  return process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', ...args] : [...args];
-}
-
-function run(args: readonly string[]): void {
-  const [cmd, ...rest] = asServerUser(args);
-  const out = spawnSync(cmd!, rest, { encoding: 'utf8' });
+function run(args) {
+  const argv = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', ...args] : args;
+  const out = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`${args.join(' ')} failed: ${out.stderr || out.stdout}`);
 }
 
-/**
- * Create a cluster with scram-sha-256 authentication over TCP. Stopping it mid-test shows what
- * callers see when the server goes away; the shared test server is never touched.
- */
-export async function createThrowawayCluster(): Promise<ThrowawayCluster> {
+/** Create and start a cluster with scram-sha-256 authentication over TCP. */
+export async function createThrowawayCluster() {
   const dir = mkdtempSync(join(tmpdir(), 'orch-pg-'));
   chmodSync(dir, 0o777);
   const password = `pw-${Math.random().toString(36).slice(2)}`;
@@ -62,7 +48,7 @@ export async function createThrowawayCluster(): Promise<ThrowawayCluster> {
   ]);
   const port = await freePort();
   const log = join(dir, 'server.log');
-  const pgCtl = (action: 'start' | 'stop') =>
+  const pgCtl = (action) =>
     run([
       join(BIN, 'pg_ctl'),
       '-D',

@@ -54,8 +54,12 @@ function exportLines(out) {
 /** A globalSetup function that starts the named servers and returns the teardown. */
 export function serversSetup(...names) {
   return async function setup() {
-    const unknown = names.flatMap((n) => String(n).split(/[\s,]+/)).filter(Boolean).map((n) => n.split(':')[0]);
-    for (const n of unknown) if (!existsSync(join(SCRIPTS, `${n}.sh`))) throw new Error(`no scripts/servers/${n}.sh`);
+    const unknown = names
+      .flatMap((n) => String(n).split(/[\s,]+/))
+      .filter(Boolean)
+      .map((n) => n.split(':')[0]);
+    for (const n of unknown)
+      if (!existsSync(join(SCRIPTS, `${n}.sh`))) throw new Error(`no scripts/servers/${n}.sh`);
     const units = [
       ...new Map(
         names
@@ -81,7 +85,8 @@ export function serversSetup(...names) {
         if (toStart.length === 0) return null;
         const arg = toStart.length > 1 ? 'all' : toStart[0]; // undefined for one-server scripts
         const res = await run(script, 'start', arg);
-        if (res.code !== 0) return `${script}.sh start${arg ? ` ${arg}` : ''} failed (exit ${res.code}); see .test-servers/${script}/`;
+        if (res.code !== 0)
+          return `${script}.sh start${arg ? ` ${arg}` : ''} failed (exit ${res.code}); see .test-servers/${script}/`;
         started.push([script, arg]);
         exportLines(res.out);
         return null;
@@ -94,7 +99,9 @@ export function serversSetup(...names) {
     const missing = units.flatMap((u) => u.vars).filter((v) => !process.env[v]);
     if (errors.length || missing.length) {
       await teardown();
-      throw new Error([...errors, ...(missing.length ? [`not set after start: ${missing.join(', ')}`] : [])].join('\n'));
+      throw new Error(
+        [...errors, ...(missing.length ? [`not set after start: ${missing.join(', ')}`] : [])].join('\n'),
+      );
     }
     return teardown;
   };

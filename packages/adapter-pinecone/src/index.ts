@@ -65,6 +65,11 @@ export const pineconeOptions = z
       })
       .strict()
       .optional(),
+    /**
+     * Upsert requests of one call in flight at once. Default 1: one after the other, as the raw
+     * client is usually driven; more overlaps each request's wait for the service (a remote one).
+     */
+    upsertConcurrency: z.number().int().min(1).max(16).default(1),
     /** Wait for an index this store created to become ready. Default 300,000 ms. */
     indexReadyTimeoutMs: z.number().int().positive().default(300_000),
     /** Create the index(es) a collection needs when missing. Default true. */
@@ -193,6 +198,7 @@ export const pineconeAdapter = defineAdapter({
       cloud: options.cloud,
       region: options.region,
       indexReadyTimeoutMs: options.indexReadyTimeoutMs,
+      upsertConcurrency: options.upsertConcurrency,
     });
   },
 });

@@ -64,6 +64,8 @@ export interface PineconeStoreSettings {
   readonly region: string;
   /** How long ensureCollection waits for a new index to be ready. */
   readonly indexReadyTimeoutMs: number;
+  /** Upsert requests of one call in flight at once (1: one after the other). */
+  readonly upsertConcurrency: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -291,21 +293,21 @@ export class PineconeVectorStore extends VectorStoreBase {
     const target = await this.#target(info);
     const outgoing = records.map((r) => toPineconeRecord(r, info.dimension));
     const spilled = outgoing.filter((o) => o.version !== undefined);
-    let sent = 0;
-    try {
-      // Parts first, so a record never points at parts that are not written yet.
-      await this.#send(
-        target,
-        target.documents,
-        spilled.flatMap((o) => o.parts),
-      );
-      sent = await this.#send(
-        target,
-        target.namespace,
-        outgoing.map((o) => o.record),
-      );
-    } catch (err) {
-      throw this.#gone(target.index, err).withDetails({ recordsSentInChunk: sent });
+    // Parts first, so a record never points at parts that are not written yet.
+    const parts = await this.#send(
+      target,
+      target.documents,
+      spilled.flatMap((o) => o.parts),
+    );
+    const main = parts.failure
+      ? { sent: 0, failure: parts.failure }
+      : await this.#send(
+          target,
+          target.namespace,
+          outgoing.map((o) => o.record),
+        );
+    if (main.failure !== undefined) {
+      throw this.#gone(target.index, main.failure).withDetails({ recordsSentInChunk: main.sent });
     }
     // The parts of the versions these records replaced.
     for (const group of chunk(spilled, LIMITS.idsPerRequest)) {
@@ -321,16 +323,36 @@ export class PineconeVectorStore extends VectorStoreBase {
     }
   }
 
-  /** Upsert records into one namespace in requests within 1,000 records and 2 MB; the number sent. */
-  async #send(target: Target, namespace: string, records: readonly PineconeRecord[]): Promise<number> {
+  /**
+   * Upsert records into one namespace in requests within 1,000 records and 2 MB, at most
+   * `upsertConcurrency` of them in flight (so the client prepares the next request while the
+   * service handles one). After a failure no new request starts; the ones in flight finish.
+   * Reports how many records the successful requests carried, and the first failure.
+   */
+  async #send(
+    target: Target,
+    namespace: string,
+    records: readonly PineconeRecord[],
+  ): Promise<{ sent: number; failure?: unknown }> {
+    const batches = planUpsertBatches(records, namespace);
+    const { caller, upsertConcurrency } = this.#settings;
+    let next = 0;
     let sent = 0;
-    for (const batch of planUpsertBatches(records, namespace)) {
-      await this.#settings.caller.call('upsert', () =>
-        target.index.handle.upsert({ records: batch, namespace }),
-      );
-      sent += batch.length;
-    }
-    return sent;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < batches.length) {
+        const batch = batches[next++]!;
+        try {
+          await caller.call('upsert', () => target.index.handle.upsert({ records: batch, namespace }));
+          sent += batch.length;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    const workers = Math.min(Math.max(1, upsertConcurrency), batches.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    return failure === undefined ? { sent } : { sent, failure };
   }
 
   protected async doQuery(info: CollectionInfo, query: NormalizedVectorQuery): Promise<RawVectorMatch[]> {

@@ -11,6 +11,7 @@ import {
   jsonStringBytes,
   LIMITS,
   MAX_PINECONE_METADATA_BYTES,
+  numberJsonBound,
   PART_TEXT_BYTES,
   planFetchBatches,
   planUpsertBatches,
@@ -18,6 +19,7 @@ import {
   toPineconeMetric,
   toPineconeRecord,
   toPineconeValues,
+  valuesJsonBound,
   ZERO_VECTOR_STANDIN,
 } from '../src/conversion.js';
 import { INDEX_NAME, indexNameFor } from '../src/layout.js';
@@ -184,5 +186,35 @@ describe('index names for mapping=indexes', () => {
       assert.match(m, INDEX_NAME);
     }
     assert.match(indexNameFor('orch', 'Tasks'), /^orch-tasks-[0-9a-f]{8}$/);
+  });
+});
+
+describe('the JSON size bound of vector values', () => {
+  it('is never below the real length, for numbers of every magnitude', () => {
+    const next = (() => {
+      let seed = 12345;
+      return () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+    })();
+    const samples: number[] = [
+      0, -0, 1, -1, 0.1, 0.01, 1e-6, 1e-7, 1e21, 1e20, 5e-324, 1.7976931348623157e308,
+    ];
+    for (let e = -330; e <= 310; e += 1)
+      for (let k = 0; k < 20; k++) {
+        const x = (next() * 10 - 5) * 10 ** e;
+        if (Number.isFinite(x)) samples.push(x, -x, Math.fround(x));
+      }
+    for (const x of samples)
+      assert.ok(JSON.stringify(x).length <= numberJsonBound(x), `${x}: ${JSON.stringify(x)}`);
+    const v = samples.slice(0, 2000);
+    assert.ok(JSON.stringify(v).length <= valuesJsonBound(v));
+  });
+
+  it('is tight for typical embedding values (within 10%)', () => {
+    const v = Array.from({ length: 384 }, (_, i) => Math.sin(i * 12.9898) * 0.08);
+    const real = JSON.stringify(v).length;
+    assert.ok(valuesJsonBound(v) <= real * 1.1, `${valuesJsonBound(v)} vs ${real}`);
   });
 });

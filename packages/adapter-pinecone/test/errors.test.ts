@@ -185,7 +185,7 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
     await store.upsert('split', records);
     const batches = upserts(proxy).slice(sent);
     assert.deepEqual(
-      batches.map((b) => (b.body as { vectors: unknown[] }).vectors.length),
+      batches.map((b) => (b.body as { vectors: unknown[] }).vectors.length).sort((x, y) => y - x),
       [1000, 1],
     );
     assert.equal(await store.count('split'), 1001);
@@ -207,6 +207,47 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
       assert.equal(b.status, 200);
     }
     assert.equal(await wide.count('wide'), 1500);
+  });
+
+  it('with upsertConcurrency: 2 the requests of one call overlap; a failure stops new ones', async () => {
+    const { store, proxy } = await viaProxy(`pinecone://${uniqueIndex()}`, { upsertConcurrency: 2 });
+    await store.ensureCollection('par', { dimension: 384 });
+    const rows = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${tag}${i}`,
+        vector: Array.from({ length: 384 }, (_, j) => Math.sin(i * 384 + j) / 3),
+      }));
+    proxy.faults.push({
+      status: 0,
+      delayMs: 30,
+      times: 100,
+      match: (_, path) => path.endsWith('/vectors/upsert'),
+    });
+    await store.upsert('par', rows(1000, 'a'));
+    assert.equal(proxy.maxUpsertsInFlight(), 2);
+    assert.equal(await store.count('par'), 1000);
+    proxy.faults.splice(0);
+    // The third request of the chunk is refused: the others that started finish, none starts after.
+    let n = 0;
+    proxy.faults.push({
+      status: 400,
+      times: 1,
+      match: (_, path) => path.endsWith('/vectors/upsert') && ++n === 3,
+    });
+    const err = await rejection(store.upsert('par', rows(1000, 'b')));
+    assert.equal(err.code, 'ORCH_INVALID_INPUT');
+    assert.equal(err.details.written, 0, 'the failing 1,000-record chunk started at 0');
+    assert.equal(typeof err.details.recordsSentInChunk, 'number');
+    const { store: one, proxy: sequential } = await viaProxy(`pinecone://${uniqueIndex()}`); // default 1
+    await one.ensureCollection('seq', { dimension: 384 });
+    sequential.faults.push({
+      status: 0,
+      delayMs: 10,
+      times: 100,
+      match: (_, path) => path.endsWith('/vectors/upsert'),
+    });
+    await one.upsert('seq', rows(1000, 'c'));
+    assert.equal(sequential.maxUpsertsInFlight(), 1);
   });
 
   it('a refused API key is ORCH_AUTH_FAILED, and the key is never printed', async () => {

@@ -65,6 +65,8 @@ export interface FaultProxy {
   readonly url: string;
   readonly seen: SeenRequest[];
   readonly faults: Fault[];
+  /** The most data-plane upserts that were in flight at once. */
+  readonly maxUpsertsInFlight: () => number;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export async function startProxy(target = emulatorUrl()): Promise<FaultProxy> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
   const faults: Fault[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -98,6 +102,11 @@ export async function startProxy(target = emulatorUrl()): Promise<FaultProxy> {
         status: 0,
       };
       seen.push(entry);
+      if (path.endsWith('/vectors/upsert')) {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        res.on('close', () => inFlight--);
+      }
       const fault = faults.find((f) => f.times > 0 && (f.match?.(entry.method, path) ?? true));
       if (fault && fault.status === 0) {
         fault.times--;
@@ -143,6 +152,7 @@ export async function startProxy(target = emulatorUrl()): Promise<FaultProxy> {
     url: `http://127.0.0.1:${port}`,
     seen,
     faults,
+    maxUpsertsInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createAdapter, isOrchError, type VectorStore } from '@orch/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorStoreConfig } from '../src/index.js';
 import { EMULATOR_API_KEY, emulatorUrl, openStore, rawClient, SERVERLESS, uniqueIndex } from './helpers.js';
 
 // The default mapping: one index per store URL, each collection a namespace of it.
@@ -218,6 +219,27 @@ describe('mapping=namespaces (the default): one index per URL, collections are n
       apiKey: 'x-other-key',
     }).catch((e: unknown) => e);
     assert.ok(isOrchError(both, 'ORCH_INVALID_CONFIG'));
+  });
+
+  it('emulatorStoreConfig builds the store config for an emulator (for other packages’ tests)', async () => {
+    const config = emulatorStoreConfig(emulatorUrl(), {
+      index: uniqueIndex(),
+      namespace: 'run-1',
+      apiKey: EMULATOR_API_KEY,
+    });
+    assert.match(config.url, /^pinecone:\/\/ap-[0-9a-f]+\?namespace=run-1$/);
+    const s = await createAdapter('vector', config);
+    stores.push(s);
+    await s.ensureCollection('tasks', { dimension: 2 });
+    await s.upsert('tasks', [{ id: 't', vector: [1, 0] }]);
+    assert.equal(await s.count('tasks'), 1);
+    const indexes = emulatorStoreConfig('http://127.0.0.1:1', { mapping: 'indexes' });
+    assert.deepEqual(indexes, {
+      url: 'pinecone://orch?mapping=indexes',
+      apiKey: 'orch-emulator-key',
+      controllerHostUrl: 'http://127.0.0.1:1',
+      maxRetries: 0,
+    });
   });
 
   it('the URL and options are checked', async () => {

@@ -762,7 +762,9 @@ export class Orchestrator {
         if (!isOrchError(err, 'ORCH_CONFLICT')) throw err; // someone else moved it meanwhile
       }
     }
-    return out;
+    const order = (t: Task): number =>
+      typeof t.metadata.order === 'number' ? t.metadata.order : Number.MAX_SAFE_INTEGER;
+    return out.sort((a, b) => order(a) - order(b));
   }
 
   async updateTask(

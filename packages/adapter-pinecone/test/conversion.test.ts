@@ -212,6 +212,22 @@ describe('the JSON size bound of vector values', () => {
     assert.ok(JSON.stringify(v).length <= valuesJsonBound(v));
   });
 
+  it('is what toPineconeValues measured in passing, and upsert bodies built from it stay within 2 MB', () => {
+    const vector = Array.from({ length: 384 }, (_, i) => Math.cos(i * 7.1) * (i % 7 === 0 ? 1e-7 : 0.3));
+    const values = toPineconeValues(vector);
+    assert.deepEqual(values, vector);
+    assert.notEqual(values, vector, 'a copy');
+    assert.ok(JSON.stringify(values).length <= valuesJsonBound(values));
+    const records = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        toPineconeRecord({ id: `r${i}`, vector: vector.map((x) => x * (1 + i / 7)), metadata: { i } }, 384)
+          .record,
+    );
+    for (const batch of planUpsertBatches(records, 'ns'))
+      assert.ok(Buffer.byteLength(JSON.stringify({ vectors: batch, namespace: 'ns' })) <= LIMITS.upsertBytes);
+  });
+
   it('is tight for typical embedding values (within 10%)', () => {
     const v = Array.from({ length: 384 }, (_, i) => Math.sin(i * 12.9898) * 0.08);
     const real = JSON.stringify(v).length;

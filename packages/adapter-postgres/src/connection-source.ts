@@ -1,5 +1,6 @@
 import { Mutex } from '@orch/core/adapter-kit';
-import type pg from 'pg';
+import pg from 'pg';
+import type { ResolvedPostgresOptions } from './options.js';
 
 /** A connection a transaction pins: a pooled client, or the one injected client. */
 export type PgConnection = pg.PoolClient | pg.Client;
@@ -94,4 +95,26 @@ export class ClientSource implements ConnectionSource {
   async end(): Promise<void> {
     // The caller's client: never ended here.
   }
+}
+
+/**
+ * The source for a store's options: the injected client or pool, or a pool of the store's own,
+ * checked with `check` before it is handed out (and ended if the check fails).
+ */
+export async function openConnectionSource(
+  options: ResolvedPostgresOptions,
+  check: (source: ConnectionSource) => Promise<void>,
+): Promise<ConnectionSource> {
+  const { client, poolConfig } = options;
+  const source =
+    client instanceof pg.Client
+      ? new ClientSource(client)
+      : new PoolSource(client ?? new pg.Pool(poolConfig), client === undefined);
+  try {
+    await check(source);
+  } catch (err) {
+    await source.end().catch(() => undefined);
+    throw err;
+  }
+  return source;
 }

@@ -14,8 +14,7 @@ import {
   type VectorMetric,
   VectorStoreBase,
 } from '@orch/core/adapter-kit';
-import pg from 'pg';
-import { ClientSource, type ConnectionSource, type PgConnection, PoolSource } from './connection-source.js';
+import { type ConnectionSource, openConnectionSource, type PgConnection } from './connection-source.js';
 import { fromVectorLiteral, toVectorLiteral } from './conversion.js';
 import { mapPgError } from './errors.js';
 import type { ResolvedPostgresOptions } from './options.js';
@@ -81,18 +80,13 @@ export class PgVectorStore extends VectorStoreBase {
   }
 
   protected async doConnect(): Promise<void> {
-    const { client, poolConfig } = this.#options;
-    const source =
-      client instanceof pg.Client
-        ? new ClientSource(client)
-        : new PoolSource(client ?? new pg.Pool(poolConfig), client === undefined);
-    try {
-      await this.#prepare(source);
-    } catch (err) {
-      await source.end().catch(() => undefined);
-      throw err instanceof OrchError ? err : mapPgError(err, 'vector', 'connect');
-    }
-    this.#source = source;
+    this.#source = await openConnectionSource(this.#options, async (source) => {
+      try {
+        await this.#prepare(source);
+      } catch (err) {
+        throw err instanceof OrchError ? err : mapPgError(err, 'vector', 'connect');
+      }
+    });
   }
 
   async #prepare(source: ConnectionSource): Promise<void> {

@@ -9,8 +9,8 @@ import {
   type SqlValue,
   type Statement,
 } from '@orch/core/adapter-kit';
-import pg from 'pg';
-import { ClientSource, type ConnectionSource, type PgConnection, PoolSource } from './connection-source.js';
+import type pg from 'pg';
+import { type ConnectionSource, openConnectionSource, type PgConnection } from './connection-source.js';
 import { toPgValues } from './conversion.js';
 import { mapPgError } from './errors.js';
 import type { ResolvedPostgresOptions } from './options.js';
@@ -51,19 +51,14 @@ export class PostgresOperationalStore extends SqlStoreBase<PgConnection> {
   }
 
   protected async doConnect(): Promise<void> {
-    const { client, poolConfig } = this.#options;
-    const source =
-      client instanceof pg.Client
-        ? new ClientSource(client)
-        : new PoolSource(client ?? new pg.Pool(poolConfig), client === undefined);
-    try {
-      // Fail at connect, typed, when the server is down or refuses the credentials.
-      await source.query({ text: 'SELECT 1' });
-    } catch (err) {
-      await source.end().catch(() => undefined);
-      throw mapPgError(err, 'operational', 'connect');
-    }
-    this.#source = source;
+    this.#source = await openConnectionSource(this.#options, async (source) => {
+      try {
+        // Fail at connect, typed, when the server is down or refuses the credentials.
+        await source.query({ text: 'SELECT 1' });
+      } catch (err) {
+        throw mapPgError(err, 'operational', 'connect');
+      }
+    });
   }
 
   protected async doHealth(): Promise<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import { createAdapter, isOrchError, type OperationalStore, type OrchError } from '@orch/core';
+import { createAdapter, isOrchError, type OrchError } from '@orch/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../src/index.js';

@@ -10,6 +10,10 @@ vectorSuite({
   name: 'chromadb (server)',
   create: () => createAdapter('vector', chromaStoreUrl()),
   createFromUrl: (url) => createAdapter('vector', url),
+  // The real server with basic-auth credentials (it accepts any): the store connects, and neither
+  // health() nor any error may show the password.
+  urlWithPassword: (password) =>
+    chromaStoreUrl().replace('://', `://orch_testkit:${encodeURIComponent(password)}@`),
   describe,
   it,
 });

@@ -111,6 +111,7 @@ export class Neo4jGraphStore extends GraphStoreBase {
   readonly #cypher: CypherSet;
   #driver: Driver | undefined;
   #server: ServerFacts | undefined;
+  #constraint: string | undefined;
 
   constructor(options: Neo4jGraphStoreOptions) {
     super();
@@ -143,9 +144,12 @@ export class Neo4jGraphStore extends GraphStoreBase {
     return this.#server?.version;
   }
 
-  /** The name of the uniqueness constraint on `(nodeLabel).id` that connect creates. */
+  /**
+   * The uniqueness constraint on `(nodeLabel).id`: `orch_<label>_id_unique` as connect creates it,
+   * or the name of an equivalent constraint (uniqueness or node key) it found already there.
+   */
   get constraintName(): string {
-    return this.#cypher.constraintName;
+    return this.#constraint ?? this.#cypher.constraintName;
   }
 
   protected async doConnect(): Promise<void> {
@@ -426,9 +430,13 @@ export class Neo4jGraphStore extends GraphStoreBase {
   }
 
   async #ensureConstraint(): Promise<void> {
-    const existing = await this.#read(this.#cypher.showConstraint, { label: this.nodeLabel, property: ID });
-    if (existing.length > 0) return;
+    const [existing] = await this.#read(this.#cypher.showConstraint, { label: this.nodeLabel, property: ID });
+    if (existing) {
+      this.#constraint = String(existing.get('name'));
+      return;
+    }
     await this.#write(this.#cypher.createConstraint, {});
+    this.#constraint = this.#cypher.constraintName;
   }
 
   #node(r: Neo4jRecord): GraphNode {

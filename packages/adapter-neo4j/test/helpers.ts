@@ -1,3 +1,10 @@
+import {
+  type AddressInfo,
+  connect,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
 
@@ -67,3 +74,62 @@ export function texts(value: unknown): string {
 let seq = 0;
 /** A name no other test (or run) uses. */
 export const unique = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toString(36)}_${seq++}`;
+
+/**
+ * A TCP proxy in front of a real Neo4j that keeps what clients send, to see which Bolt messages
+ * a driver used (a routing driver asks for a routing table with ROUTE; a direct one never does).
+ */
+export class BoltProxy {
+  readonly sent: Buffer[] = [];
+  connections = 0;
+  #server: NetServer | undefined;
+  #sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(
+    readonly targetHost: string,
+    readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    const server = createNetServer((client) => {
+      this.connections++;
+      const upstream = connect(this.targetPort, this.targetHost);
+      this.#sockets.add(client);
+      this.#sockets.add(upstream);
+      client.on('data', (d: Buffer) => {
+        this.sent.push(Buffer.from(d));
+        upstream.write(d);
+      });
+      upstream.on('data', (d: Buffer) => client.write(d));
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('close', end);
+      upstream.on('close', end);
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  /** True when some client sent a Bolt ROUTE message (a struct of 3 fields, signature 0x66). */
+  get sawRoute(): boolean {
+    return Buffer.concat(this.sent).includes(Buffer.from([0xb3, 0x66]));
+  }
+
+  /** True when the bytes sent contain this text (UTF-8). */
+  sawText(text: string): boolean {
+    return Buffer.concat(this.sent).includes(Buffer.from(text, 'utf8'));
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

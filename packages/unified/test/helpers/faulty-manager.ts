@@ -8,13 +8,14 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { UnifiedDatabaseManager, type UnifiedDatabaseManagerOptions } from '../../src/index.js';
 import { type Fault, fault, registerFaultyAdapter } from './faulty-adapter.js';
 import { postgresSchemas } from './postgres-schemas.js';
+import { serverStores } from './server-stores.js';
 
 /**
  * The backends cross-store suites run on: the in-memory stores; one embedded SQLite file per
- * manager; and PostgreSQL (a fresh schema per manager) with pgvector, the graph on an embedded
- * SQLite file.
+ * manager; PostgreSQL (a fresh schema per manager) with pgvector, the graph on an embedded SQLite
+ * file; and `servers`: the operational store embedded, vectors on Chroma, the graph on Neo4j.
  */
-export const BACKENDS = ['memory', 'sqlite', 'postgres'] as const;
+export const BACKENDS = ['memory', 'sqlite', 'postgres', 'servers'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface FaultyManager {
@@ -35,6 +36,7 @@ export function faultyManagers(
 ): (backend: Backend, options?: Partial<UnifiedDatabaseManagerOptions>) => Promise<FaultyManager> {
   const dir = mkdtempSync(join(tmpdir(), `orch-${prefix}-`));
   const schemas = postgresSchemas(`orch_${prefix.replace(/[^a-z0-9]/gi, '_')}`);
+  const servers = serverStores(`orch_${prefix.replace(/[^a-z0-9]/gi, '_')}`);
   let open: UnifiedDatabaseManager[] = [];
   let seq = 0;
   beforeAll(() => registerFaultyAdapter());
@@ -46,13 +48,14 @@ export function faultyManagers(
   return async (backend, options = {}) => {
     const name = `${prefix}-${backend}-${++seq}`;
     const file = `sqlite:///${join(dir, `${name}.db`)}`;
-    const url = backend === 'memory' ? 'memory:' : backend === 'sqlite' ? file : await schemas.fresh();
-    const graphUrl = backend === 'postgres' ? file : url;
+    const url = backend === 'memory' ? 'memory:' : backend === 'postgres' ? await schemas.fresh() : file;
+    const vectorUrl = backend === 'servers' ? await servers.vectorUrl() : url;
+    const graphUrl = backend === 'postgres' ? file : backend === 'servers' ? await servers.graphUrl() : url;
     const m = await UnifiedDatabaseManager.open({
       config: {
         databases: {
           operational: { url },
-          vector: { url: `faulty://${name}?inner=${encodeURIComponent(url)}` },
+          vector: { url: `faulty://${name}?inner=${encodeURIComponent(vectorUrl)}` },
           graph: { url: `faulty://${name}?inner=${encodeURIComponent(graphUrl)}` },
         },
       },

@@ -215,8 +215,7 @@ describe('the JSON size bound of vector values', () => {
   it('is what toPineconeValues measured in passing, and upsert bodies built from it stay within 2 MB', () => {
     const vector = Array.from({ length: 384 }, (_, i) => Math.cos(i * 7.1) * (i % 7 === 0 ? 1e-7 : 0.3));
     const values = toPineconeValues(vector);
-    assert.deepEqual(values, vector);
-    assert.notEqual(values, vector, 'a copy');
+    assert.equal(values, vector, 'sent as it is');
     assert.ok(JSON.stringify(values).length <= valuesJsonBound(values));
     const records = Array.from(
       { length: 1500 },

@@ -2,7 +2,7 @@ import '@orch/adapter-chromadb';
 import '@orch/adapter-neo4j';
 import { createAdapter } from '@orch/core';
 import { afterAll } from 'vitest';
-import { PrivateNeo4j } from '../../../adapter-neo4j/test/private-neo4j.js';
+import { ThrowawayNeo4j } from '../../../../scripts/servers/throwaway-neo4j.mjs';
 
 /**
  * The server stores the cross-store suites run on: Chroma (the shared test server, a fresh
@@ -11,7 +11,7 @@ import { PrivateNeo4j } from '../../../adapter-neo4j/test/private-neo4j.js';
  * the shared servers serve other suites at the same time). Missing servers fail the tests.
  */
 export function serverStores(prefix: string): { vectorUrl(): Promise<string>; graphUrl(): Promise<string> } {
-  let neo4j: PrivateNeo4j | undefined;
+  let neo4j: ThrowawayNeo4j | undefined;
   let databases = 0;
   afterAll(async () => {
     await neo4j?.dispose();
@@ -37,7 +37,7 @@ export function serverStores(prefix: string): { vectorUrl(): Promise<string>; gr
     },
     async graphUrl() {
       if (!neo4j) {
-        neo4j = new PrivateNeo4j('5');
+        neo4j = new ThrowawayNeo4j('5');
         await neo4j.start();
       }
       const url = `bolt://${encodeURIComponent(neo4j.user)}:${encodeURIComponent(neo4j.password)}@127.0.0.1:${neo4j.port}`;

@@ -10,6 +10,12 @@ import type { UnifiedDatabaseManagerOptions } from '@orch/unified';
 const BUNDLED: Readonly<Record<string, () => Promise<unknown>>> = {
   chromadb: () => import('@orch/adapter-chromadb'),
   'chromadb+https': () => import('@orch/adapter-chromadb'),
+  neo4j: () => import('@orch/adapter-neo4j'),
+  'neo4j+s': () => import('@orch/adapter-neo4j'),
+  'neo4j+ssc': () => import('@orch/adapter-neo4j'),
+  bolt: () => import('@orch/adapter-neo4j'),
+  'bolt+s': () => import('@orch/adapter-neo4j'),
+  'bolt+ssc': () => import('@orch/adapter-neo4j'),
 };
 
 export async function loadBundledAdapters(options: UnifiedDatabaseManagerOptions): Promise<void> {

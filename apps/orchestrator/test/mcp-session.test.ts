@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import '@orch/adapter-neo4j';
+import { createAdapter } from '@orch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpHarness, sandbox, startServer } from './helpers.js';
 
@@ -73,15 +75,24 @@ const DEPS: Record<string, string[]> = {
 };
 const summaryOf = (title: string): string => `Done: ${title.toLowerCase()}.`;
 
-/** Where the stores are: embedded SQLite, or the vector store on the Chroma test server. */
-const BACKENDS = ['embedded', 'chroma'] as const;
+/**
+ * Where the stores are: embedded SQLite, or `servers`: the operational store embedded, the
+ * vector store on the Chroma test server and the graph on the Neo4j one.
+ */
+const BACKENDS = ['embedded', 'servers'] as const;
 
-function chromaEnv(root: string): Record<string, string> {
+function neo4jUrl(): string {
+  const url = new URL(process.env.ORCH_TEST_NEO4J_URL ?? 'bolt://ORCH_TEST_NEO4J_URL-unset');
+  url.username = encodeURIComponent(process.env.ORCH_TEST_NEO4J_USER ?? 'neo4j');
+  url.password = encodeURIComponent(process.env.ORCH_TEST_NEO4J_PASSWORD ?? '');
+  return url.toString();
+}
+
+function serversEnv(root: string): Record<string, string> {
   const url = new URL(process.env.ORCH_TEST_CHROMA_URL ?? 'http://ORCH_TEST_CHROMA_URL-unset');
-  const file = `sqlite:///${join(root, 'orch.db')}`;
   return {
-    ORCH_OPERATIONAL_URL: file,
-    ORCH_GRAPH_URL: file,
+    ORCH_OPERATIONAL_URL: `sqlite:///${join(root, 'orch.db')}`,
+    ORCH_GRAPH_URL: neo4jUrl(),
     ORCH_VECTOR_URL: `chromadb://${url.host}`,
     ORCH_VECTOR_COLLECTION: `orch-app-${randomBytes(6).toString('hex')}`,
   };
@@ -89,7 +100,7 @@ function chromaEnv(root: string): Record<string, string> {
 
 describe.each(BACKENDS)('a whole session over stdio with the SDK client (%s)', (backend) => {
   const box = sandbox();
-  if (backend === 'chroma') Object.assign(box.env, chromaEnv(box.root));
+  if (backend === 'servers') Object.assign(box.env, serversEnv(box.root));
   const project = join(box.root, 'project');
   let mcp: McpHarness;
   let sessionId: string;
@@ -105,7 +116,7 @@ describe.each(BACKENDS)('a whole session over stdio with the SDK client (%s)', (
   });
   afterAll(async () => {
     await mcp?.close();
-    if (backend === 'chroma') {
+    if (backend === 'servers') {
       const base = process.env.ORCH_TEST_CHROMA_URL;
       const path = `/api/v2/tenants/default_tenant/databases/default_database/collections/${box.env.ORCH_VECTOR_COLLECTION}`;
       await fetch(`${base}${path}`, { method: 'DELETE' }).catch(() => undefined);
@@ -117,7 +128,7 @@ describe.each(BACKENDS)('a whole session over stdio with the SDK client (%s)', (
     const h = await mcp.ok('orchestrator_health', {});
     expect(h.status).toBe('healthy');
     expect(h.data).toBe(
-      backend === 'chroma'
+      backend === 'servers'
         ? 'servers from ORCH_OPERATIONAL_URL, ORCH_VECTOR_URL, ORCH_GRAPH_URL'
         : `embedded SQLite ${join(box.dataDir, 'orch.db')}`,
     );
@@ -288,13 +299,23 @@ describe.each(BACKENDS)('a whole session over stdio with the SDK client (%s)', (
         'notes.md',
       ]);
     }
-    if (backend === 'chroma') {
+    if (backend === 'servers') {
       // The embeddings really are in Chroma: one per task (the parent and its five subtasks).
       const base = `${process.env.ORCH_TEST_CHROMA_URL}/api/v2/tenants/default_tenant/databases/default_database/collections`;
       const collection = (await (await fetch(`${base}/${box.env.ORCH_VECTOR_COLLECTION}`)).json()) as {
         id: string;
       };
       expect(await (await fetch(`${base}/${collection.id}/count`)).json()).toBe(6);
+      // And the dependency graph is in Neo4j: a node per task, an edge per dependency.
+      const graph = await createAdapter('graph', neo4jUrl());
+      try {
+        const ids = [parentId, ...idOf.values()];
+        expect((await graph.getNodes(ids)).map((n) => n.id).sort()).toEqual([...ids].sort());
+        const review = await graph.getEdges(idOf.get(REVIEW)!, { direction: 'out', types: ['DEPENDS_ON'] });
+        expect(review.map((e) => e.to).sort()).toEqual([idOf.get(TESTS), idOf.get(DOCS)].sort());
+      } finally {
+        await graph.close();
+      }
     }
     const top = r.results[0];
     expect(top.related_task_ids.sort()).toEqual([idOf.get(IMPLEMENT), idOf.get(REVIEW)].sort());

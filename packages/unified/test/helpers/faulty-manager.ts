@@ -7,15 +7,18 @@ import type { GraphStore, VectorStore } from '@orch/core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { UnifiedDatabaseManager, type UnifiedDatabaseManagerOptions } from '../../src/index.js';
 import { type Fault, fault, registerFaultyAdapter } from './faulty-adapter.js';
+import { pineconeIndexes } from './pinecone-indexes.js';
 import { postgresSchemas } from './postgres-schemas.js';
 import { serverStores } from './server-stores.js';
 
 /**
  * The backends cross-store suites run on: the in-memory stores; one embedded SQLite file per
  * manager; PostgreSQL (a fresh schema per manager) with pgvector, the graph on an embedded SQLite
- * file; and `servers`: the operational store embedded, vectors on Chroma, the graph on Neo4j.
+ * file; `servers`: the operational store embedded, vectors on Chroma, the graph on Neo4j; and
+ * `pinecone`: vectors through the official Pinecone client on the local emulator (an index per
+ * manager), the rest embedded.
  */
-export const BACKENDS = ['memory', 'sqlite', 'postgres', 'servers'] as const;
+export const BACKENDS = ['memory', 'sqlite', 'postgres', 'servers', 'pinecone'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface FaultyManager {
@@ -37,6 +40,7 @@ export function faultyManagers(
   const dir = mkdtempSync(join(tmpdir(), `orch-${prefix}-`));
   const schemas = postgresSchemas(`orch_${prefix.replace(/[^a-z0-9]/gi, '_')}`);
   const servers = serverStores(`orch_${prefix.replace(/[^a-z0-9]/gi, '_')}`);
+  const pinecone = pineconeIndexes(prefix);
   let open: UnifiedDatabaseManager[] = [];
   let seq = 0;
   beforeAll(() => registerFaultyAdapter());
@@ -49,7 +53,12 @@ export function faultyManagers(
     const name = `${prefix}-${backend}-${++seq}`;
     const file = `sqlite:///${join(dir, `${name}.db`)}`;
     const url = backend === 'memory' ? 'memory:' : backend === 'postgres' ? await schemas.fresh() : file;
-    const vectorUrl = backend === 'servers' ? await servers.vectorUrl() : url;
+    const vectorUrl =
+      backend === 'servers'
+        ? await servers.vectorUrl()
+        : backend === 'pinecone'
+          ? await pinecone.indexUrl()
+          : url;
     const graphUrl = backend === 'postgres' ? file : backend === 'servers' ? await servers.graphUrl() : url;
     const m = await UnifiedDatabaseManager.open({
       config: {

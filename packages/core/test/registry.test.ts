@@ -50,12 +50,23 @@ describe('createAdapter', () => {
   });
 
   it('names the package to install for a known scheme and never prints the password', async () => {
-    const err = await rejection(createAdapter('graph', 'neo4j://u:secret@h'));
-    expect(err.code).toBe('ORCH_ADAPTER_NOT_FOUND');
-    expect(err.message).toContain('@orch/adapter-neo4j');
-    expect(err.message).not.toContain('secret');
-    expect(JSON.stringify(err)).not.toContain('secret');
-    expect(String(err.stack)).not.toContain('secret');
+    // Every known package is in this workspace, so the test maps a scheme to one that is not
+    // installed anywhere: what a user sees before `npm install @orch/adapter-neo4j`.
+    const known = KNOWN_ADAPTER_PACKAGES as Record<string, string>;
+    known['neo4j-test'] = '@orch/adapter-not-installed';
+    try {
+      const err = await rejection(createAdapter('graph', 'neo4j-test://u:secret@h'));
+      expect(err.code).toBe('ORCH_ADAPTER_NOT_FOUND');
+      expect(err.message).toContain(
+        '@orch/adapter-not-installed is not installed (npm install @orch/adapter-not-installed)',
+      );
+      expect(err.details.package).toBe('@orch/adapter-not-installed');
+      expect(err.message).not.toContain('secret');
+      expect(JSON.stringify(err)).not.toContain('secret');
+      expect(String(err.stack)).not.toContain('secret');
+    } finally {
+      delete known['neo4j-test'];
+    }
   });
 
   it('creates and connects a registered adapter', async () => {

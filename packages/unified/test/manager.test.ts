@@ -7,7 +7,7 @@ import {
   type SqlValue,
   type VectorStore,
 } from '@orch/core';
-import { AdapterBase, registerAdapter } from '@orch/core/adapter-kit';
+import { AdapterBase, KNOWN_ADAPTER_PACKAGES, registerAdapter } from '@orch/core/adapter-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AsyncRepositoryFactory,
@@ -144,19 +144,27 @@ describe('UnifiedDatabaseManager', () => {
     expect((err as Error).message).toContain('databases.operational');
   });
 
-  it('refuses an unknown scheme with the package to install', async () => {
-    const err = await UnifiedDatabaseManager.open({
-      config: {
-        databases: {
-          operational: { url: 'memory:' },
-          graph: { url: 'neo4j://neo4j:pw-in-url@localhost:7687' },
+  it('refuses a scheme whose adapter is not installed, naming the package to install', async () => {
+    // Every known adapter package is in this workspace, so a scheme is mapped to one that is not
+    // installed anywhere: what a user sees before `npm install @orch/adapter-neo4j`.
+    const known = KNOWN_ADAPTER_PACKAGES as Record<string, string>;
+    known['graphdb-test'] = '@orch/adapter-not-installed';
+    try {
+      const err = await UnifiedDatabaseManager.open({
+        config: {
+          databases: {
+            operational: { url: 'memory:' },
+            graph: { url: 'graphdb-test://neo4j:pw-in-url@localhost:7687' },
+          },
         },
-      },
-      env: {},
-    }).catch((e: unknown) => e);
-    expect(isOrchError(err, 'ORCH_ADAPTER_NOT_FOUND')).toBe(true);
-    expect((err as Error).message).toContain('@orch/adapter-neo4j');
-    expect((err as Error).message).not.toContain('pw-in-url');
+        env: {},
+      }).catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_ADAPTER_NOT_FOUND')).toBe(true);
+      expect((err as Error).message).toContain('npm install @orch/adapter-not-installed');
+      expect((err as Error).message).not.toContain('pw-in-url');
+    } finally {
+      delete known['graphdb-test'];
+    }
   });
 
   it('migrates idempotently and records the version', async () => {

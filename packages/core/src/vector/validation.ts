@@ -90,7 +90,6 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
       { kind: 'vector', details: { expected: collection.dimension, actual: values.length } },
     );
   }
-  const out = new Array<number>(values.length);
   let norm = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -104,7 +103,6 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
         },
       );
     }
-    out[i] = v;
     norm += v * v;
   }
   if (collection.metric === 'cosine' && norm === 0) {
@@ -116,7 +114,10 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
       },
     );
   }
-  return out;
+  // A copy, so the caller may reuse its array while the write is in flight; made by slice/from,
+  // not element by element into `new Array(n)`, which leaves a holey array that JSON.stringify
+  // and the engines' encoders walk several times slower.
+  return Array.isArray(values) ? (values as number[]).slice() : Array.from(values as ArrayLike<number>);
 }
 
 export function validateTopK(topK: unknown): number {

@@ -48,7 +48,10 @@ export class ThrowawayChroma {
   }
 
   async start() {
-    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run \`bash scripts/servers/chroma.sh start\` once (it installs Chroma).`);
+    if (!existsSync(PYTHON))
+      throw new Error(
+        `${PYTHON} is missing: run \`bash scripts/servers/chroma.sh start\` once (it installs Chroma).`,
+      );
     if (this.port === 0) this.port = await freePort();
     const config = join(this.dir, 'chroma.yaml');
     writeFileSync(

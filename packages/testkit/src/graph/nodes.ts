@@ -34,7 +34,7 @@ export function registerNodeTests(ctx: GraphContext): void {
             'a lone surrogate in a list property',
             { id: ns.id('s2'), properties: { tags: ['ok', '\udfff'] } },
           ],
-          ['a lone surrogate in a property name', { id: ns.id('s3'), properties: { ['k\ud800']: 1 } }],
+          ['a lone surrogate in a property name', { id: ns.id('s3'), properties: { 'k\ud800': 1 } }],
           ['a lone surrogate in the id', { id: `${ns.id('s4')}\ud83d` }],
         ];
         for (const [what, node] of cases) {

@@ -30,12 +30,19 @@ function run(name: string, code: string, env: Record<string, string> = {}, nodeA
     return spawnSync(process.execPath, [...nodeArgs, file], {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, ...env },
+      // Without pnpm's NODE_PATH (its hoisted store): an example resolves packages the way a user's
+      // application does, so "not installed" means not installed.
+      env: { ...withoutNodePath(process.env), ...env },
       timeout: 120_000,
     });
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+function withoutNodePath(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_PATH: _hoisted, ...rest } = env;
+  return rest;
 }
 
 interface Example {

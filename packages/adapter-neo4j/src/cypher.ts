@@ -60,6 +60,10 @@ export interface CypherSet {
  */
 export function cypherFor(nodeLabel: string): CypherSet {
   const L = ident(nodeLabel, 'label');
+  // Every lookup by id names the unique index: right after a bulk load the index statistics are
+  // stale (sampled while the label was empty) and the planner would otherwise scan it, or pair the
+  // start node with every node of the label, for a traversal planned then and cached.
+  const seek = (v: string) => `USING INDEX SEEK ${v}:${L}(${ID})`;
   const constraintName = `orch_${nodeLabel.toLowerCase()}_id_unique`;
   const nodeColumns = `n.${ID} AS id, labels(n) AS labels, properties(n) AS props`;
   const edgeColumns = (r: string) =>
@@ -82,10 +86,10 @@ export function cypherFor(nodeLabel: string): CypherSet {
       `WITH n, row, [l IN labels(n) WHERE l <> $nodeLabel AND NOT l IN row.labels] AS stale ` +
       'REMOVE n:$(stale) SET n:$(row.labels) SET n = row.props',
     upsertEdges: (type) =>
-      `UNWIND $rows AS row MATCH (a:${L} {${ID}: row.from}) MATCH (b:${L} {${ID}: row.to}) ` +
+      `UNWIND $rows AS row MATCH (a:${L} {${ID}: row.from}) ${seek('a')} MATCH (b:${L} {${ID}: row.to}) ${seek('b')} ` +
       `MERGE (a)-[r:${ident(type, 'type')}]->(b) SET r = row.props RETURN count(DISTINCT row.i) AS written`,
-    missingNodes: `UNWIND $ids AS id OPTIONAL MATCH (n:${L} {${ID}: id}) WITH id, n WHERE n IS NULL RETURN collect(id) AS missing`,
-    getNodes: `UNWIND $ids AS id MATCH (n:${L} {${ID}: id}) RETURN ${nodeColumns}`,
+    missingNodes: `UNWIND $ids AS id OPTIONAL MATCH (n:${L} {${ID}: id}) ${seek('n')} WITH id, n WHERE n IS NULL RETURN collect(id) AS missing`,
+    getNodes: `UNWIND $ids AS id MATCH (n:${L} {${ID}: id}) ${seek('n')} RETURN ${nodeColumns}`,
     findNodes: (label, propertyCount, after) => {
       const conditions: string[] = [];
       if (after) conditions.push(`n.${ID} > $after`);
@@ -96,23 +100,25 @@ export function cypherFor(nodeLabel: string): CypherSet {
         `RETURN ${nodeColumns} ORDER BY n.${ID} LIMIT $limit`
       );
     },
-    deleteNodes: `UNWIND $ids AS id MATCH (n:${L} {${ID}: id}) DETACH DELETE n RETURN count(*) AS deleted`,
+    deleteNodes: `UNWIND $ids AS id MATCH (n:${L} {${ID}: id}) ${seek('n')} DETACH DELETE n RETURN count(*) AS deleted`,
     deleteEdges:
-      `UNWIND $rows AS row MATCH (:${L} {${ID}: row.from})-[r]->(:${L} {${ID}: row.to}) ` +
+      `UNWIND $rows AS row MATCH (a:${L} {${ID}: row.from})-[r]->(b:${L} {${ID}: row.to}) ${seek('a')} ${seek('b')} ` +
       'WHERE type(r) = row.type DELETE r RETURN count(*) AS deleted',
     getEdges: (direction, types) =>
-      `MATCH (s:${L} {${ID}: $id})${rel(direction, `r${typeFilter(types)}`)}(:${L}) ` +
+      `MATCH (s:${L} {${ID}: $id})${rel(direction, `r${typeFilter(types)}`)}(:${L}) ${seek('s')} ` +
       `WITH DISTINCT r RETURN ${edgeColumns('r')}`,
-    // One breadth-first search on the server (GQL ANY SHORTEST with an open end: a shortest path
-    // to every node reached, planned as a single StatefulShortestPath), every step through orch nodes.
+    // One breadth-first search on the server: a variable-length pattern whose only use is the
+    // fewest hops to each end node is planned as VarLengthExpand(Pruning,BFS), which visits every
+    // node once (GQL ANY SHORTEST to an open end is planned per target pair, or enumerates walks,
+    // and takes seconds at depth 25 on 10k nodes). Every node of the walk is an orch node.
     neighbors: (direction, types, depth) =>
-      `MATCH (s:${L} {${ID}: $id}) ` +
-      `MATCH p = ANY SHORTEST (s) ((:${L})${rel(direction, typeFilter(types))}(:${L})){1,${bound(depth, 'depth', 25)}} (n) ` +
-      `WHERE n <> s RETURN ${nodeColumns}, length(p) AS depth`,
+      `MATCH p = (s:${L} {${ID}: $id})${rel(direction, `${typeFilter(types)}*1..${bound(depth, 'depth', 25)}`)}(n:${L}) ${seek('s')} ` +
+      `WHERE n <> s AND all(x IN nodes(p) WHERE x:${L}) ` +
+      `WITH n, min(length(p)) AS depth RETURN ${nodeColumns}, depth`,
     // Variable-length walks with relationship uniqueness (Cypher's), filtered to simple paths (no
     // node twice), in the documented order, cut at $limit on the server.
     findPaths: (direction, types, maxDepth) =>
-      `MATCH (a:${L} {${ID}: $from}), (b:${L} {${ID}: $to}) ` +
+      `MATCH (a:${L} {${ID}: $from}), (b:${L} {${ID}: $to}) ${seek('a')} ${seek('b')} ` +
       `MATCH p = (a)${rel(direction, `${typeFilter(types)}*1..${bound(maxDepth, 'maxDepth', 15)}`)}(b) ` +
       `WHERE all(x IN nodes(p) WHERE x:${L}) ` +
       'AND all(i IN range(1, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[0..i]) ' +
@@ -123,7 +129,7 @@ export function cypherFor(nodeLabel: string): CypherSet {
     // and end differ here: Neo4j refuses a shortest path from a node to itself, and the base class
     // answers that case (the zero-length path) before asking.
     shortestPath: (direction, types, maxDepth) =>
-      `MATCH (a:${L} {${ID}: $from}), (b:${L} {${ID}: $to}) ` +
+      `MATCH (a:${L} {${ID}: $from}), (b:${L} {${ID}: $to}) ${seek('a')} ${seek('b')} ` +
       `MATCH p = ANY SHORTEST (a) ((:${L})${rel(direction, typeFilter(types))}(:${L})){1,${bound(maxDepth, 'maxDepth', 15)}} (b) ` +
       `RETURN ${pathColumns}`,
   };

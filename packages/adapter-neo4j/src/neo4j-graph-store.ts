@@ -17,12 +17,7 @@ import {
   OrchError,
   validateIdentifier,
 } from '@orch/core/adapter-kit';
-import neo4j, {
-  type Driver,
-  type ManagedTransaction,
-  type Record as Neo4jRecord,
-  type QueryConfig,
-} from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import type { Neo4jSettings } from './client.js';
 import {
   fromNeo4j,
@@ -356,17 +351,10 @@ export class Neo4jGraphStore extends GraphStoreBase {
     statement: string,
     params: Record<string, unknown>,
   ): Promise<Record<string, unknown>[]> {
-    const driver = this.#require();
-    const session = driver.session({
-      ...(this.#database !== undefined ? { database: this.#database } : {}),
-      bookmarkManager: driver.executeQueryBookmarkManager,
-    });
+    // WRITE: a native statement may write; the server routes it to the leader in a cluster.
+    const session = this.#session('WRITE');
     try {
-      const result = await session.run(
-        statement,
-        toNeo4jParams(params),
-        this.#timeoutMs !== undefined ? { timeout: this.#timeoutMs } : {},
-      );
+      const result = await session.run(statement, toNeo4jParams(params), this.#txConfig());
       return result.records.map((r) => {
         const row: Record<string, unknown> = {};
         for (const key of r.keys) row[String(key)] = fromNeo4j(r.get(key));
@@ -383,35 +371,44 @@ export class Neo4jGraphStore extends GraphStoreBase {
     return driver;
   }
 
-  #queryConfig(write: boolean): QueryConfig {
-    return {
-      routing: write ? neo4j.routing.WRITE : neo4j.routing.READ,
+  #session(mode: 'READ' | 'WRITE') {
+    const driver = this.#require();
+    return driver.session({
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       ...(this.#database !== undefined ? { database: this.#database } : {}),
-      ...(this.#timeoutMs !== undefined ? { transactionConfig: { timeout: this.#timeoutMs } } : {}),
-    };
+      // The driver's executeQuery bookmarks: reads see the writes before them, in a cluster too.
+      bookmarkManager: driver.executeQueryBookmarkManager,
+    });
   }
 
+  /**
+   * A read: one auto-commit query, so one round trip (a managed transaction adds BEGIN and
+   * COMMIT, a second round trip, for nothing a single read statement needs). Reads are
+   * idempotent; a connection failure surfaces as a retriable ORCH_CONNECTION_FAILED.
+   */
   async #read(statement: string, params: Record<string, unknown>): Promise<Neo4jRecord[]> {
-    return (await this.#require().executeQuery(statement, params, this.#queryConfig(false))).records;
+    const session = this.#session('READ');
+    try {
+      return (await session.run(statement, params, this.#txConfig())).records;
+    } finally {
+      await session.close();
+    }
   }
 
+  /** A single-statement write as a managed transaction, which the driver retries on transient failures. */
   async #write(statement: string, params: Record<string, unknown>): Promise<Neo4jRecord[]> {
-    return (await this.#require().executeQuery(statement, params, this.#queryConfig(true))).records;
+    return this.#writeTx(async (tx) => (await tx.run(statement, params)).records);
+  }
+
+  #txConfig(): { timeout?: number } {
+    return this.#timeoutMs !== undefined ? { timeout: this.#timeoutMs } : {};
   }
 
   /** A managed write transaction (retried by the driver on transient failures), causally chained with executeQuery. */
   async #writeTx<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    const driver = this.#require();
-    const session = driver.session({
-      defaultAccessMode: neo4j.session.WRITE,
-      ...(this.#database !== undefined ? { database: this.#database } : {}),
-      bookmarkManager: driver.executeQueryBookmarkManager,
-    });
+    const session = this.#session('WRITE');
     try {
-      return await session.executeWrite(
-        work,
-        this.#timeoutMs !== undefined ? { timeout: this.#timeoutMs } : {},
-      );
+      return await session.executeWrite(work, this.#txConfig());
     } finally {
       await session.close();
     }

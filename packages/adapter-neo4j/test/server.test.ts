@@ -1,6 +1,7 @@
 import { createAdapter, type GraphStore, isOrchError } from '@orch/core';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cypherFor } from '../src/cypher.js';
 import { DEFAULT_NODE_LABEL, type Neo4jGraphStore } from '../src/index.js';
 import { BoltProxy, failure, LINES, neo4jLine, storeConfig, texts, unique } from './helpers.js';
 
@@ -297,6 +298,73 @@ for (const { name } of LINES) {
         ]);
         const labels = await store.query<{ label: string }>('CALL db.labels() YIELD label RETURN label');
         expect(labels.some((l) => l.label.includes('`') || l.label.includes(' '))).toBe(false);
+      });
+    });
+
+    describe('query plans', () => {
+      it('right after a bulk load (stale index statistics) every lookup is a unique-index seek and neighbors one BFS', async () => {
+        const label = unique('Plan').replace(/[^A-Za-z0-9_]/g, '_');
+        const planned = (await createAdapter(
+          'graph',
+          storeConfig(line(), 'bolt', { nodeLabel: label }),
+        )) as Neo4jGraphStore;
+        const { host, port, user, password } = line();
+        const driver = neo4j.driver(`bolt://${host}:${port}`, neo4j.auth.basic(user, password));
+        try {
+          // The constraint's index was sampled empty at connect; 3000 nodes later it still says so.
+          const n = 3000;
+          await planned.upsertNodes(Array.from({ length: n }, (_, i) => ({ id: id(`pl${i}`) })));
+          await planned.upsertEdges(
+            Array.from({ length: n }, (_, i) => ({
+              from: id(`pl${i}`),
+              to: id(`pl${(i * 7 + 1) % n}`),
+              type: 'T',
+            })),
+          );
+          const cypher = cypherFor(label);
+          const operators = async (statement: string) => {
+            const r = await driver.executeQuery(`EXPLAIN ${statement}`, {});
+            const names: string[] = [];
+            const walk = (plan: { operatorType: string; children: unknown[] }) => {
+              names.push(plan.operatorType.replace(/@.*/, ''));
+              for (const c of plan.children) walk(c as typeof plan);
+            };
+            walk(r.summary.plan as unknown as { operatorType: string; children: unknown[] });
+            return names;
+          };
+          for (const [what, statement] of [
+            ['getNodes', cypher.getNodes],
+            ['upsertNodes', cypher.upsertNodes],
+            ['upsertEdges', cypher.upsertEdges('T')],
+            ['deleteEdges', cypher.deleteEdges],
+            ['getEdges', cypher.getEdges('both', ['T'])],
+            ['neighbors', cypher.neighbors('out', undefined, 25)],
+            ['findPaths', cypher.findPaths('both', ['T'], 5)],
+            ['shortestPath', cypher.shortestPath('in', undefined, 15)],
+          ] as const) {
+            const ops = await operators(statement);
+            // MergeUniqueNode: how 2026.x plans a MERGE on a uniqueness-constrained property.
+            expect(
+              ops.some((o) => o.startsWith('NodeUniqueIndexSeek') || o === 'MergeUniqueNode'),
+              `${what}: ${ops.join(' < ')}`,
+            ).toBe(true);
+            expect(
+              ops.filter((o) => /LabelScan|IndexScan|AllNodesScan/.test(o)),
+              `${what}: ${ops.join(' < ')}`,
+            ).toEqual([]);
+          }
+          expect(await operators(cypher.neighbors('both', ['T'], 25))).toContain(
+            'VarLengthExpand(Pruning,BFS,All)',
+          );
+          // And it answers: every node has one way out, so depth 25 reaches 25 nodes, one per depth.
+          const reached = await planned.neighbors(id('pl0'), { depth: 25 });
+          expect(reached.map((r) => r.depth)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+        } finally {
+          await planned.query(`MATCH (x:\`${label}\`) DETACH DELETE x`);
+          await planned.query(`DROP CONSTRAINT ${planned.constraintName} IF EXISTS`);
+          await planned.close();
+          await driver.close();
+        }
       });
     });
 

@@ -1,12 +1,12 @@
 import { createAdapter, type GraphStore, isOrchError } from '@orch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../src/index.js';
+import { ThrowawayNeo4j } from '../../../scripts/servers/throwaway-neo4j.mjs';
 import { failure, texts, unique } from './helpers.js';
-import { PrivateNeo4j } from './private-neo4j.js';
 
 // Stopping the shared servers would break every other test, so these run on a Neo4j of their own.
-describe('server stopped mid-run and restarted (a private Neo4j 5.26)', () => {
-  const server = new PrivateNeo4j('5');
+describe('server stopped mid-run and restarted (a throwaway Neo4j 5.26)', () => {
+  const server = new ThrowawayNeo4j('5');
   let store: GraphStore;
   const ns = unique('fail');
   const id = (s: string) => `${ns}:${s}`;

@@ -4,25 +4,14 @@
 // once: the packages' vitest setups do that). Types: throwaway-chroma.d.mts.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopChild } from './test-process.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The venv chroma.sh installs (chromadb 1.5.9, the Rust server's Python binding). */
 const PYTHON = join(ROOT, '.test-servers/chroma/venv/bin/python');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function heartbeat(url) {
   try {
@@ -85,12 +74,7 @@ export class ThrowawayChroma {
   async stop() {
     const child = this.#child;
     this.#child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child, 10_000);
   }
 
   async dispose() {

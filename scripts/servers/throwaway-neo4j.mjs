@@ -5,24 +5,13 @@
 // tests know. Types: throwaway-neo4j.d.mts.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopChild } from './test-process.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN_CLASS = 'orch.testservers.Neo4jLauncher';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The JDK neo4j.sh uses for a line: the `java` on PATH for 5.26, Temurin 25 for 2026.x. */
 function javaFor(line) {
@@ -106,12 +95,7 @@ export class ThrowawayNeo4j {
   async stop() {
     const child = this.#child;
     this.#child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child, 30_000);
   }
 
   async dispose() {

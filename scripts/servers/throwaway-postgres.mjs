@@ -4,22 +4,11 @@
 // throwaway-postgres.d.mts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './test-process.mjs';
 
 const BIN = process.env.ORCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb refuses to run as root: run the server binaries as the `postgres` user then. */
 function run(args) {

@@ -8,7 +8,12 @@ import {
   registerAdapter,
 } from '@orch/core/adapter-kit';
 import { libsqlVectorFunctions } from '@orch/sql-stores';
-import { createSideStore, embeddedSettings, rejectInjectedClient } from '@orch/sql-stores/sqlite-family';
+import {
+  createSideStore,
+  embeddedSettings,
+  engineKeyOf,
+  rejectInjectedClient,
+} from '@orch/sql-stores/sqlite-family';
 import { type LibsqlDatabase, LibsqlEmbeddedStore } from './embedded.js';
 import { libsqlOptionsSchema, resolveLibsqlOptions, type ValidatedLibsqlOptions } from './options.js';
 import { LibsqlRemoteStore } from './remote.js';
@@ -90,14 +95,13 @@ function sideStore(
   rejectInjectedClient(kind, validated.client, 'a libsql: or file: URL');
   // Resolved now, so a bad URL or option fails at createAdapter, not at the first query.
   const resolved = resolveLibsqlOptions(url, validated, kind);
-  const path = resolved.mode === 'embedded' ? resolved.settings.path : ':memory:';
   return createSideStore({
     kind,
     scheme,
     functions: libsqlVectorFunctions,
     tablePrefix: resolved.options.tablePrefix,
     approximateIndex: resolved.options.vectorIndex === 'diskann',
-    shareKey: path === ':memory:' ? undefined : `libsql:${path}`,
+    shareKey: resolved.mode === 'embedded' ? engineKeyOf('libsql', resolved.settings) : undefined,
     open: () =>
       resolved.mode === 'embedded'
         ? new LibsqlEmbeddedStore({ settings: resolved.settings, scheme })

@@ -1,6 +1,6 @@
 import { type AdapterRegistration, defineAdapter, OrchError, registerAdapter } from '@orch/core/adapter-kit';
 import { sqliteVecFunctions } from '@orch/sql-stores';
-import { createSideStore, rejectInjectedClient } from '@orch/sql-stores/sqlite-family';
+import { createSideStore, engineKeyOf, rejectInjectedClient } from '@orch/sql-stores/sqlite-family';
 import type Database from 'better-sqlite3';
 import { resolveSqliteOptions, sqliteOptionsSchema } from './options.js';
 import { SqliteOperationalStore } from './store.js';
@@ -56,7 +56,7 @@ export const sqliteAdapter: AdapterRegistration = defineAdapter({
       scheme,
       functions: sqliteVecFunctions,
       tablePrefix: merged.tablePrefix,
-      shareKey: settings.path === ':memory:' ? undefined : `better-sqlite3:${settings.path}`,
+      shareKey: engineKeyOf('better-sqlite3', settings),
       open: () => new SqliteOperationalStore({ settings, scheme }),
     });
   },

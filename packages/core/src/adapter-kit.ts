@@ -6,6 +6,7 @@
 export { z } from 'zod';
 export { AdapterBase } from './adapter/adapter-base.js';
 export type { DriverErrorContext } from './adapter/driver-error-context.js';
+export { joinedTransaction, runAsEngineTransaction } from './adapter/shared-engine.js';
 export { postgresDialect, sqliteDialect } from './dialect/builtin-dialects.js';
 export { numberPlaceholders } from './dialect/placeholders.js';
 export {

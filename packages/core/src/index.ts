@@ -3,6 +3,7 @@
 // (base classes, validators, helpers) is in '@orch/core/adapter-kit'.
 export type { Adapter } from './adapter/adapter.js';
 export type { HealthReport } from './adapter/health.js';
+export { sharesEngine } from './adapter/shared-engine.js';
 export type { OrchConfig, StoreConfig } from './config/orch-config.js';
 export { describeConfig, type ParseConfigOptions, parseConfig, URL_ENV_VARS } from './config/parse-config.js';
 export type { SqlDialect } from './dialect/sql-dialect.js';

@@ -19,5 +19,13 @@ export interface Adapter {
   health(): Promise<HealthReport>;
   /** True once `close()` was called. */
   readonly closed: boolean;
+  /**
+   * Names the database this store's statements run on, when other stores can run on it too (the
+   * three kinds on one SQLite file; operational + pgvector on one PostgreSQL database);
+   * undefined when it is not shared. Stores with equal keys promise that a call on one made
+   * inside a transaction callback of another joins that transaction, so a cross-store write
+   * commits once, atomically. `sharesEngine(a, b)` compares two stores.
+   */
+  readonly engineKey?: string | undefined;
   [Symbol.asyncDispose](): Promise<void>;
 }

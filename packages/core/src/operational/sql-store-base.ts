@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AdapterBase } from '../adapter/adapter-base.js';
 import type { DriverErrorContext } from '../adapter/driver-error-context.js';
+import { joinedTransaction, runAsEngineTransaction } from '../adapter/shared-engine.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { isOrchError, OrchError } from '../errors/orch-error.js';
 import { traceOperation } from '../tracing/store-tracing.js';
@@ -63,6 +64,8 @@ const MAX_TRANSACTION_RETRIES = 10;
  *
  * Work started from inside a transaction callback on the store itself (not on `tx`) joins that
  * transaction instead of waiting for it: the async context tells, so it can never deadlock.
+ * The same holds across stores that report one {@link SqlStoreBase.engineKey}: a call on one,
+ * made inside a transaction callback of another, runs in that transaction.
  *
  * @example
  * class MyStore extends SqlStoreBase {
@@ -105,6 +108,15 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
    * `details.driverCode`. The same signature on the vector and graph bases.
    */
   protected abstract mapDriverError(err: unknown, context: DriverErrorContext): OrchError;
+
+  /**
+   * The database this store runs on, when other stores may run on it too (see `Adapter.engineKey`);
+   * undefined by default. Calls on this store inside a transaction of another store with the
+   * same key join that transaction.
+   */
+  get engineKey(): string | undefined {
+    return undefined;
+  }
 
   /** Pooled engines: hand out a connection for one transaction (see the class doc). */
   protected acquireConnection?(): Promise<Connection>;
@@ -196,14 +208,20 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   }
 
   query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const joined = this.#joined();
+    if (joined) return joined.query<T>(sql, params);
     return this.#trace('query', undefined, () => this.#query<T>(this.#current(), sql, params), rowCount);
   }
 
   execute(sql: string, params?: readonly SqlValue[]): Promise<ExecuteResult> {
+    const joined = this.#joined();
+    if (joined) return joined.execute(sql, params);
     return this.#trace('execute', undefined, () => this.#execute(this.#current(), sql, params), changeCount);
   }
 
   executeMany(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<ExecuteResult> {
+    const joined = this.#joined();
+    if (joined) return joined.executeMany(sql, paramSets);
     return this.#trace(
       'executeMany',
       Array.isArray(paramSets) ? paramSets.length : undefined,
@@ -213,6 +231,8 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   }
 
   batch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+    const joined = this.#joined();
+    if (joined) return joined.batch(statements);
     return this.#trace(
       'batch',
       Array.isArray(statements) ? statements.length : undefined,
@@ -222,6 +242,8 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const joined = this.#joined();
+    if (joined) return joined.transaction(fn, options);
     return this.#trace('transaction', undefined, () => this.#transaction(this.#current(), fn, options));
   }
 
@@ -233,6 +255,18 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   ): Promise<T> {
     const event = { kind: this.kind, scheme: this.scheme, operation };
     return traceOperation(inputCount === undefined ? event : { ...event, inputCount }, fn, countResult);
+  }
+
+  /**
+   * The transaction of another store on this engine that the caller runs in, when the caller is
+   * not inside one of this store's own (that one wins: it is the innermost of this connection).
+   */
+  #joined(): Transaction | undefined {
+    const key = this.engineKey;
+    if (key === undefined) return undefined;
+    const own = this.#context.getStore();
+    if (own && own.owner === this && own.active) return undefined;
+    return joinedTransaction(key, this);
   }
 
   #rootScope(): Scope<Connection> {
@@ -407,7 +441,19 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
         );
         let result: T;
         try {
-          result = await this.#context.run(child, () => fn(this.#handle(child)));
+          const handle = this.#handle(child);
+          const key = this.engineKey;
+          result = await this.#context.run(child, () =>
+            key === undefined
+              ? fn(handle)
+              : runAsEngineTransaction(
+                  key,
+                  this,
+                  handle,
+                  () => child.active,
+                  () => fn(handle),
+                ),
+          );
           await child.mutex.idle(); // statements the callback started without awaiting still belong here
         } catch (err) {
           child.active = false;

@@ -42,6 +42,12 @@ export interface SqlGraphStoreOptions {
   readonly tablePrefix?: string;
   /** Close the executor on `close()`. Defaults to false: an injected executor stays open. */
   readonly ownsExecutor?: boolean;
+  /**
+   * The engine key of the database the executor runs on (see `Adapter.engineKey` in @orch/core),
+   * when the executor's statements join the transactions of other stores on it; the SQLite-family
+   * adapters set it for files. Default undefined (not shared).
+   */
+  readonly engineKey?: string | undefined;
 }
 
 interface NodeRow {
@@ -95,6 +101,7 @@ export class SqlGraphStore extends GraphStoreBase {
   readonly scheme: string;
   readonly capabilities: GraphCapabilities = { nativeQuery: false };
   readonly #source: ExecutorSource;
+  readonly engineKey: string | undefined;
   readonly #ownsExecutor: boolean;
   readonly #t: GraphTables;
   #executor: SqlExecutor | undefined;
@@ -104,6 +111,7 @@ export class SqlGraphStore extends GraphStoreBase {
     this.scheme = options.scheme;
     this.#source = options.executor;
     this.#ownsExecutor = options.ownsExecutor ?? false;
+    this.engineKey = options.engineKey;
     this.#t = graphTables(validateTablePrefix(options.tablePrefix ?? 'orch_graph', 'graph'));
   }
 

@@ -10,6 +10,7 @@ export type {
   NativeStatement,
   SqliteDriver,
 } from './driver.js';
+export { engineKeyOf } from './engine-key.js';
 export { mapConnectError, mapSqliteError } from './errors.js';
 export { leaseStore, type SharedExecutor, sharedStoreRefs } from './lease.js';
 export {

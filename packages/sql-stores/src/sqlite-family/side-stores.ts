@@ -15,8 +15,9 @@ export interface SideStoreInit {
   /** Build and use the engine's approximate index (vector kind). */
   readonly approximateIndex?: boolean;
   /**
-   * The database the store shares with the other stores of the same file (see `leaseStore`);
-   * `undefined`: a connection of its own.
+   * The database the store shares with the other stores of the same file (see `leaseStore`), and
+   * its engine key (see `engineKeyOf`): the store's calls inside a transaction of the file's
+   * operational store join it. `undefined`: a connection of its own.
    */
   readonly shareKey: string | undefined;
   /** Open (unconnected) the operational store the vector or graph store runs on. */
@@ -40,11 +41,18 @@ export function createSideStore(init: SideStoreInit): SqlVectorStore | SqlGraphS
       scheme: init.scheme,
       functions: init.functions,
       ownsExecutor: true,
+      engineKey: init.shareKey,
       approximateIndex: init.approximateIndex === true,
       ...tablePrefix,
     });
   }
-  return new SqlGraphStore({ executor, scheme: init.scheme, ownsExecutor: true, ...tablePrefix });
+  return new SqlGraphStore({
+    executor,
+    scheme: init.scheme,
+    ownsExecutor: true,
+    engineKey: init.shareKey,
+    ...tablePrefix,
+  });
 }
 
 /** Vector and graph stores run on a URL: an injected client serves the operational kind only. */

@@ -10,6 +10,7 @@ import { type DriverErrorContext, type OrchError, SqlStoreBase, sqliteDialect } 
 import { encodeColumns } from './columns.js';
 import type { NativeDatabase, SqliteDriver } from './driver.js';
 import { type EncodedChunk, type Engine, InlineEngine, WorkerEngine } from './engine.js';
+import { engineKeyOf } from './engine-key.js';
 import { driverCodeOf, mapConnectError, mapSqliteError } from './errors.js';
 import type { EmbeddedSettings } from './options.js';
 import {
@@ -91,6 +92,15 @@ export class SqliteFamilyStore extends SqlStoreBase {
     this.#client = init.client;
     this.scheme = init.scheme;
     this.capabilities = { returning: true, multiProcess: init.settings.path !== ':memory:' };
+  }
+
+  /**
+   * The file's engine key: the vector and graph stores of the same file report it too, and their
+   * calls made inside this store's transactions run in them. An injected client is the
+   * application's connection: never shared.
+   */
+  override get engineKey(): string | undefined {
+    return this.#client ? undefined : engineKeyOf(this.#driver.name, this.#settings);
   }
 
   /** Where the database runs: `worker` threads or `inline` in this thread. */

@@ -44,6 +44,12 @@ export interface SqlVectorStoreOptions {
   /** Close the executor on `close()`. Defaults to false: an injected executor stays open. */
   readonly ownsExecutor?: boolean;
   /**
+   * The engine key of the database the executor runs on (see `Adapter.engineKey` in @orch/core),
+   * when the executor's statements join the transactions of other stores on it; the SQLite-family
+   * adapters set it for files. Default undefined (not shared).
+   */
+  readonly engineKey?: string | undefined;
+  /**
    * Build the engine's approximate index (libsql: DiskANN) on each collection's table and use it
    * for unfiltered queries on cosine and l2 collections. Results are then approximate; filtered
    * queries and inner-product collections stay exact. Default false.
@@ -93,6 +99,7 @@ export class SqlVectorStore extends VectorStoreBase {
   };
   readonly #source: ExecutorSource;
   readonly #functions: VectorFunctions;
+  readonly engineKey: string | undefined;
   readonly #ownsExecutor: boolean;
   readonly #t: VectorTables;
   /** Collection name → numeric id (its records table). Dropped entries are re-read. */
@@ -117,6 +124,7 @@ export class SqlVectorStore extends VectorStoreBase {
     this.#source = options.executor;
     this.#functions = options.functions;
     this.#ownsExecutor = options.ownsExecutor ?? false;
+    this.engineKey = options.engineKey;
     if (options.approximateIndex === true && !options.functions.approximateIndex) {
       throw new OrchError(
         'ORCH_INVALID_CONFIG',

@@ -13,6 +13,7 @@ import {
   OP_EXECUTE_MANY,
   OP_EXECUTE_MANY_FLAT,
   OP_EXECUTE_MANY_PART,
+  OP_POSTED,
   OP_QUERY,
   OP_READ,
   OP_ROLLBACK,
@@ -215,6 +216,7 @@ export class SqliteConnection {
         return this.query(sql, params as unknown[]);
       case OP_EXECUTE:
       case OP_BEGIN:
+      case OP_POSTED:
         return this.execute(sql, params as unknown[]);
       case OP_EXECUTE_MANY_FLAT:
       case OP_EXECUTE_MANY_PART:

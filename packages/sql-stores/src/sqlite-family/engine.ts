@@ -11,6 +11,7 @@ import {
   OP_BEGIN,
   OP_EXECUTE_MANY_FLAT,
   OP_EXECUTE_MANY_PART,
+  OP_POSTED,
   OP_READ,
   type OpCode,
   type RawExecuteResult,
@@ -44,6 +45,8 @@ export interface Engine {
   run(op: OpCode, sql: string, params: unknown): Promise<unknown>;
   /** Open an outer transaction; a worker is sent it without waiting for the reply (see OP_BEGIN). */
   begin(sql: string): Promise<void>;
+  /** A statement inside the open transaction whose reply nobody needs (see OP_POSTED). */
+  post(sql: string): Promise<void>;
   /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
   executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult>;
   readonly read: ReadFn | undefined;
@@ -78,6 +81,10 @@ export class InlineEngine implements Engine {
 
   async begin(sql: string): Promise<void> {
     this.#connection.run(OP_BEGIN, sql, []);
+  }
+
+  async post(sql: string): Promise<void> {
+    this.#connection.run(OP_POSTED, sql, []);
   }
 
   async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
@@ -118,6 +125,12 @@ function workerUrl(): URL {
 class WorkerChannel {
   readonly #worker: Worker;
   readonly #inflight: Pending[][] = [];
+  /**
+   * Unanswered ops (a pipelined BEGIN, SAVEPOINT, RELEASE) waiting to travel with the next
+   * message: they never need a message of their own, since nothing can observe them before the
+   * statement that follows them.
+   */
+  #posted: unknown[] = [];
   readonly #ready: Promise<void>;
   #onClosed: (() => void) | undefined;
   #failure: Error | undefined;
@@ -162,9 +175,12 @@ class WorkerChannel {
       for (const p of batch) p.reject(this.#failure);
       return;
     }
-    const flat: unknown[] = new Array(batch.length * 3);
+    const posted = this.#posted;
+    const flat: unknown[] = new Array(posted.length + batch.length * 3);
     let json = true;
-    for (let i = 0, j = 0; i < batch.length; i++, j += 3) {
+    for (let j = 0; j < posted.length; j++) flat[j] = posted[j];
+    if (posted.length > 0) this.#posted = [];
+    for (let i = 0, j = posted.length; i < batch.length; i++, j += 3) {
       const p = batch[i]!;
       flat[j] = p.op;
       flat[j + 1] = p.sql;
@@ -180,11 +196,20 @@ class WorkerChannel {
     this.#worker.postMessage(json ? JSON.stringify(flat) : flat, transfer);
   }
 
-  /** Post ops the worker does not answer (pipelined BEGIN, executeMany chunks). */
+  /**
+   * An op the worker does not answer. Statements without parameters (BEGIN, SAVEPOINT, RELEASE)
+   * wait for the next message; an executeMany chunk leaves at once (with them), so the worker
+   * starts on it while this thread encodes the next.
+   */
   post(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): void {
     if (this.#failure) return;
-    const flat = [op, sql, params];
-    this.#worker.postMessage(wireSafe(op, params) ? JSON.stringify(flat) : flat, transfer);
+    if (transfer === undefined) {
+      this.#posted.push(op, sql, params);
+      return;
+    }
+    const flat = [...this.#posted, op, sql, params];
+    this.#posted = [];
+    this.#worker.postMessage(flat, transfer);
   }
 
   call(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): Promise<unknown> {
@@ -198,6 +223,7 @@ class WorkerChannel {
       this.#onClosed = resolve;
     });
     this.#worker.ref();
+    if (this.#posted.length > 0) this.#worker.postMessage(JSON.stringify(this.#posted.splice(0)));
     this.#worker.postMessage({ close: true });
     await closed;
     await this.#worker.terminate();
@@ -303,6 +329,10 @@ export class WorkerEngine implements Engine {
 
   async begin(sql: string): Promise<void> {
     this.#writer.post(OP_BEGIN, sql, []);
+  }
+
+  async post(sql: string): Promise<void> {
+    this.#writer.post(OP_POSTED, sql, []);
   }
 
   /**

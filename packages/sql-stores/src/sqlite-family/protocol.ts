@@ -34,6 +34,11 @@ export const OP_BEGIN = 7;
 export const OP_COMMIT = 8;
 /** Roll the outer transaction back, if one is open. */
 export const OP_ROLLBACK = 9;
+/**
+ * A statement inside the open transaction sent without waiting for its reply (SAVEPOINT,
+ * RELEASE SAVEPOINT): it fails the statements after it the way a failed {@link OP_BEGIN} does.
+ */
+export const OP_POSTED = 10;
 
 export type OpCode =
   | typeof OP_QUERY
@@ -45,11 +50,12 @@ export type OpCode =
   | typeof OP_EXECUTE_MANY_PART
   | typeof OP_BEGIN
   | typeof OP_COMMIT
-  | typeof OP_ROLLBACK;
+  | typeof OP_ROLLBACK
+  | typeof OP_POSTED;
 
 /** Ops the worker does not answer. */
 export function unanswered(op: OpCode): boolean {
-  return op === OP_BEGIN || op === OP_EXECUTE_MANY_PART;
+  return op === OP_BEGIN || op === OP_POSTED || op === OP_EXECUTE_MANY_PART;
 }
 
 /** What a reader answers for a statement that must run on the writer connection. */

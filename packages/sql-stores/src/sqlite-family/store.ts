@@ -172,6 +172,15 @@ export class SqliteFamilyStore extends SqlStoreBase {
     await this.#engineOrFail().begin(this.dialect.begin(options));
   }
 
+  /** Savepoints are pipelined like BEGIN: a failure fails the next statement instead (see OP_POSTED). */
+  protected override async driverSavepoint(name: string): Promise<void> {
+    await this.#engineOrFail().post(`SAVEPOINT ${name}`);
+  }
+
+  protected override async driverReleaseSavepoint(name: string): Promise<void> {
+    await this.#engineOrFail().post(`RELEASE SAVEPOINT ${name}`);
+  }
+
   protected override async driverCommit(): Promise<void> {
     await this.#engineOrFail().run(OP_COMMIT, 'COMMIT', []);
   }

@@ -19,6 +19,7 @@ import {
   OP_COMMIT,
   OP_EXECUTE_MANY_FLAT,
   OP_EXECUTE_MANY_PART,
+  OP_POSTED,
   OP_QUERY,
   OP_READ,
   OP_ROLLBACK,
@@ -36,8 +37,11 @@ if (!port) throw new Error('worker.js must run in a worker thread');
 const init = workerData as WorkerInit;
 
 let connection: SqliteConnection | undefined;
-/** The error of a pipelined BEGIN, replayed on every statement until the transaction is ended. */
-let beginFailure: unknown;
+/**
+ * The error of a statement sent without waiting for its reply (a pipelined BEGIN, SAVEPOINT or
+ * RELEASE), replayed on every statement until the transaction is ended.
+ */
+let postedFailure: unknown;
 /** The first failure among the chunks of the executeMany being received. */
 let chunkFailure: unknown;
 let chunkChanges = 0;
@@ -52,17 +56,17 @@ try {
 
 function runOne(op: OpCode, sql: string, params: unknown): unknown {
   if (!connection) throw misuse('The SQLite connection is closed.');
-  if (beginFailure !== undefined) {
-    const failure = beginFailure;
-    if (op === OP_ROLLBACK || op === OP_COMMIT) beginFailure = undefined;
+  if (postedFailure !== undefined) {
+    const failure = postedFailure;
+    if (op === OP_ROLLBACK || op === OP_COMMIT) postedFailure = undefined;
     if (op === OP_ROLLBACK) return null; // the transaction never began: nothing to undo
     throw failure;
   }
-  if (op === OP_BEGIN) {
+  if (op === OP_BEGIN || op === OP_POSTED) {
     try {
       return connection.run(op, sql, params);
     } catch (err) {
-      beginFailure = err;
+      postedFailure = err;
       throw err;
     }
   }
@@ -107,19 +111,20 @@ port.on('message', (message: unknown) => {
     return;
   }
   const flat = (typeof message === 'string' ? JSON.parse(message) : message) as unknown[];
-  const results: unknown[] = new Array(flat.length / 3);
+  // One result per answered op, in order: unanswered ops (see protocol.ts) may lead a batch.
+  const results: unknown[] = [];
   let json = true;
-  let reply = false;
-  for (let i = 0, j = 0; i < flat.length; i += 3, j++) {
+  for (let i = 0; i < flat.length; i += 3) {
     const op = flat[i] as OpCode;
-    if (!unanswered(op)) reply = true;
+    let result: unknown;
     try {
-      const result = runOne(op, flat[i + 1] as string, flat[i + 2]);
+      result = runOne(op, flat[i + 1] as string, flat[i + 2]);
       if (json && !jsonSafe(op, result)) json = false;
-      results[j] = result ?? null;
+      result ??= null;
     } catch (err) {
-      results[j] = serializeDriverError(err);
+      result = serializeDriverError(err);
     }
+    if (!unanswered(op)) results.push(result);
   }
-  if (reply) port.postMessage(json ? JSON.stringify(results) : results);
+  if (results.length > 0) port.postMessage(json ? JSON.stringify(results) : results);
 });

@@ -87,6 +87,34 @@ describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
     expect(await m.graph!.getNode('dependency')).not.toBeNull();
   });
 
+  it('loses a write killed inside its one transaction whole when the stores share the file', async () => {
+    const file = join(dir, 'crash-joined.db');
+    const child = spawn(process.execPath, [fixture, file, 'joined'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, s) => resolve(s)),
+    );
+    expect(signal).toBe('SIGKILL');
+    expect(out).toContain('crashing');
+    expect(out).not.toContain('unreachable');
+
+    const url = `sqlite:///${file}`;
+    await using m = await UnifiedDatabaseManager.open({
+      config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
+      env: {},
+      backgroundSync: false,
+    });
+    // The row, its outbox entry and the mirror writes were one transaction: none of it is there.
+    expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
+    expect((await m.health()).outbox.pending).toBe(0);
+    expect(await m.graph!.getNode('dependency')).toBeNull();
+    const info = await m.vector!.describeCollection('tasks');
+    if (info) expect(await m.vector!.get('tasks', ['dependency'])).toEqual([]);
+  });
+
   it('migrates safely from two processes at once', () => {
     const file = join(dir, 'race.db');
     const script = `

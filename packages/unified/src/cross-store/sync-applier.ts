@@ -7,7 +7,7 @@ import {
   type VectorStore,
 } from '@orch/core';
 import type { Embedder } from '../embedding/embedder.js';
-import type { OutboxEntry, SyncTarget } from '../outbox/outbox-entry.js';
+import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import { TASK_COLUMNS, type TaskRow, toTask } from '../repositories/tasks/task-rows.js';
 import type { Task } from '../repositories/tasks/task-types.js';
 import { Db } from '../util/db.js';
@@ -68,6 +68,55 @@ export async function applyEntry(
 }
 
 /**
+ * Apply an entry inside the caller's transaction `tx` (stores that share its engine), one
+ * savepoint per target: a target that fails rolls back alone and is returned, the others stay
+ * in the transaction.
+ */
+export async function applyInSavepoints(
+  tx: Db,
+  entry: OutboxEntry,
+  stores: SyncStores,
+): Promise<ApplyOutcome['failed']> {
+  const view = await readView(entry, stores, entry.pending.includes('graph') && stores.graph !== undefined);
+  const failed: ApplyOutcome['failed'] = [];
+  for (const target of entry.pending) {
+    try {
+      await tx.transaction(() =>
+        target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores),
+      );
+    } catch (error) {
+      failed.push({ target, error });
+    }
+  }
+  return failed;
+}
+
+/** An entry that is applied at once and never stored (a write whose stores share one transaction). */
+export function transientEntry(
+  taskId: string,
+  operation: OutboxOperation,
+  payload: OutboxPayload,
+  pending: readonly SyncTarget[],
+): OutboxEntry {
+  return {
+    id: -1,
+    taskId,
+    operation,
+    payload,
+    pending: [...pending],
+    attempts: 0,
+    nextAttemptAt: '',
+    lastError: null,
+    createdAt: '',
+  };
+}
+
+/** Targets in their fixed order (vector, then graph). */
+export function sortTargets(targets: readonly SyncTarget[]): SyncTarget[] {
+  return (['vector', 'graph'] as const).filter((t) => targets.includes(t));
+}
+
+/**
  * The entry's task, its dependencies (when the graph is written) and the endpoints of the
  * entry's edges, in one query per 500 ids: task rows by id, and (first chunk) the rows of the
  * tasks the entry's task depends on, flagged.
@@ -101,16 +150,21 @@ async function readView(entry: OutboxEntry, stores: SyncStores, withEdges: boole
   return { task: tasks.get(entry.taskId), dependsOn: [...new Set(dependsOn)].sort(), tasks };
 }
 
-// Collections this process has ensured (same dimension and metric), per store: ensureCollection is
-// a round trip per write otherwise, about as costly as the upsert itself.
-const ensured = new WeakMap<VectorStore, Set<string>>();
-function ensuredCollections(store: VectorStore): Set<string> {
+// Collections this process has ensured, with their dimension, per store: ensureCollection is a
+// round trip per write otherwise, about as costly as the upsert itself.
+const ensured = new WeakMap<VectorStore, Map<string, number>>();
+function ensuredCollections(store: VectorStore): Map<string, number> {
   let names = ensured.get(store);
   if (!names) {
-    names = new Set();
+    names = new Map();
     ensured.set(store, names);
   }
   return names;
+}
+
+/** The dimension of a collection this process ensured, if it did. */
+export function ensuredDimension(store: VectorStore, collection: string): number | undefined {
+  return ensured.get(store)?.get(collection);
 }
 
 async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: SyncStores): Promise<void> {
@@ -139,7 +193,7 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
       });
     if (!ensuredCollections(vector).has(stores.collection)) {
       await ensure();
-      ensuredCollections(vector).add(stores.collection);
+      ensuredCollections(vector).set(stores.collection, embedding.vector.length);
     }
     try {
       await vector.upsert(stores.collection, [record]);

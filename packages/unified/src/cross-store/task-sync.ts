@@ -5,6 +5,7 @@ import {
   type Metadata,
   type OperationalStore,
   OrchError,
+  sharesEngine,
   type Transaction,
   type VectorMetric,
   type VectorStore,
@@ -21,7 +22,15 @@ import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/tas
 import { recordingScope, useWriteScope } from '../repositories/tasks/task-write-scope.js';
 import { Db } from '../util/db.js';
 import { newId } from '../util/ids.js';
-import { type ApplyOutcome, applyEntry, type SyncStores } from './sync-applier.js';
+import {
+  type ApplyOutcome,
+  applyEntry,
+  applyInSavepoints,
+  ensuredDimension,
+  type SyncStores,
+  sortTargets,
+  transientEntry,
+} from './sync-applier.js';
 import { DEPENDS_ON, normalizeRelationshipType, taskDocument } from './task-projection.js';
 
 /**
@@ -274,35 +283,81 @@ export class TaskSync {
   ): Promise<Written<T>> {
     await this.#options.ready();
     const targets = this.#targets();
+    const joined = this.#joinedTargets(targets);
+    const later = targets.filter((t) => !joined.includes(t));
     const committed = await db.transaction(async (tx) => {
       const changes = new TaskChanges();
       const value = await fn(tx, changes);
       const entries: OutboxEntry[] = [];
-      if (targets.length > 0) {
-        for (const [taskId, change] of changes.entries()) {
-          const payload = payloads?.get(taskId) ?? {};
-          entries.push(await this.#outbox.add(tx.executor, taskId, OPERATIONS[change], payload, targets));
+      const failed: ApplyOutcome['failed'] = [];
+      for (const [taskId, change] of changes.entries()) {
+        const payload = payloads?.get(taskId) ?? {};
+        // Stores on this transaction's engine are written in it: they commit with the rows, or
+        // not at all. A failed part rolls back alone and is left to the outbox like any other.
+        const left = [...later];
+        if (joined.length > 0) {
+          const entry = transientEntry(taskId, OPERATIONS[change], payload, joined);
+          for (const f of await applyInSavepoints(tx, entry, { ...this.context, operational: tx.executor })) {
+            left.push(f.target);
+            failed.push(f);
+          }
+        }
+        if (left.length > 0) {
+          const error = failed.map((f) => `${f.target}: ${describe(f.error).message}`).join('; ');
+          entries.push(
+            await this.#outbox.add(
+              tx.executor,
+              taskId,
+              OPERATIONS[change],
+              payload,
+              sortTargets(left),
+              error,
+            ),
+          );
         }
       }
-      return { value, entries, nested: ((tx.executor as Partial<Transaction>).depth ?? 1) > 1 };
+      return { value, entries, failed, nested: ((tx.executor as Partial<Transaction>).depth ?? 1) > 1 };
     });
-    const { value, entries } = committed;
-    if (committed.nested || entries.length === 0) {
-      const deferred = entries.length === 0 ? [] : targets;
+    const { value, entries, failed } = committed;
+    // Failures of the joined stores are reported once per store, like the outbox path does.
+    const failedJoined = [...new Map(failed.map((f) => [f.target, f])).values()];
+    const appliedJoined = joined.filter((t) => !failedJoined.some((f) => f.target === t));
+    if (committed.nested || later.length === 0 || entries.length === 0) {
+      const deferred = committed.nested && entries.length > 0 ? later : [];
       return {
         value,
         entries,
-        outcome: { applied: targets.filter((t) => !deferred.includes(t)), failed: [], deferred },
+        outcome: {
+          applied: [...appliedJoined, ...later.filter((t) => !deferred.includes(t))],
+          failed: failedJoined,
+          deferred,
+        },
       };
     }
-    return { value, entries, outcome: await this.#applyAll(entries, targets) };
+    const outcome = await this.#applyAll(entries, later);
+    return {
+      value,
+      entries,
+      outcome: {
+        applied: [...appliedJoined, ...outcome.applied],
+        failed: [...failedJoined, ...outcome.failed],
+        deferred: [],
+      },
+    };
+  }
+
+  /** Targets whose store runs on the operational store's engine: written inside its transactions. */
+  #joinedTargets(targets: readonly SyncTarget[]): SyncTarget[] {
+    const o = this.#options;
+    return targets.filter((t) => sharesEngine(o.operational, t === 'vector' ? o.vector : o.graph));
   }
 
   /** Apply a write's entries in order; a store that failed once is left to the replay for the rest. */
   async #applyAll(entries: readonly OutboxEntry[], targets: readonly SyncTarget[]): Promise<WriteOutcome> {
     const failed = new Map<SyncTarget, unknown>();
     for (const entry of entries) {
-      const runnable = entry.pending.filter((t) => !failed.has(t));
+      // Only `targets`: a joined store that failed inside the transaction waits for the replay.
+      const runnable = entry.pending.filter((t) => targets.includes(t) && !failed.has(t));
       if (runnable.length === 0) continue;
       const outcome = await this.#apply(entry, runnable);
       for (const f of outcome.failed) failed.set(f.target, f.error);
@@ -362,7 +417,14 @@ export class TaskSync {
         }
       });
       if (values.length === 0) throw new OrchError('ORCH_INVALID_INPUT', 'embedding.vector is empty.');
-      const info = await this.#options.vector?.describeCollection(this.#options.collection).catch(() => null);
+      // A collection this process created with this dimension needs no round trip to check; one
+      // dropped and re-created since with another is refused by the store's upsert instead.
+      const vectorStore = this.#options.vector;
+      const known = vectorStore && ensuredDimension(vectorStore, this.#options.collection);
+      const info =
+        known === values.length
+          ? null
+          : await vectorStore?.describeCollection(this.#options.collection).catch(() => null);
       if (info && info.dimension !== values.length) {
         throw new OrchError(
           'ORCH_DIMENSION_MISMATCH',

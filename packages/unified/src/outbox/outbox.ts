@@ -46,11 +46,13 @@ export class Outbox {
     operation: OutboxOperation,
     payload: OutboxPayload,
     pending: readonly SyncTarget[],
+    lastError?: string,
   ): Promise<OutboxEntry> {
     const now = this.#options.now().toISOString();
+    const error = lastError === undefined || lastError === '' ? null : lastError;
     const id = await new Db(executor).insertReturningId(
-      'INSERT INTO orch_outbox (task_id, operation, payload, pending, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)',
-      [taskId, operation, JSON.stringify(payload), JSON.stringify(pending), now, now],
+      'INSERT INTO orch_outbox (task_id, operation, payload, pending, attempts, next_attempt_at, created_at, last_error) VALUES (?, ?, ?, ?, 0, ?, ?, ?)',
+      [taskId, operation, JSON.stringify(payload), JSON.stringify(pending), now, now, error],
     );
     return {
       id,
@@ -60,7 +62,7 @@ export class Outbox {
       pending: [...pending],
       attempts: 0,
       nextAttemptAt: now,
-      lastError: null,
+      lastError: error,
       createdAt: now,
     };
   }

@@ -15,7 +15,8 @@ export async function createTask(ctx: TaskContext, input: CreateTaskInput): Prom
   const t = readCreate(input);
   const duplicate = `Task ${JSON.stringify(t.id)} already exists; choose another id or omit it to get a generated one.`;
   return ctx.write(async (db, changes) => {
-    if (await taskExists(db, t.id)) throw conflict(duplicate, { reason: 'duplicate', id: t.id });
+    // No existence check first: the INSERT's unique violation says it (one round trip less),
+    // and it runs in this write's savepoint, so a refusal leaves an enclosing transaction usable.
     let sessionId = t.sessionId ?? null;
     if (t.parentId !== null) {
       const parent = await db.one<{ session_id: string | null }>(

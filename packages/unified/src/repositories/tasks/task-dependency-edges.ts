@@ -1,5 +1,5 @@
 import type { Db } from '../../util/db.js';
-import { chunks, idsWhereIn } from '../../util/sql-lists.js';
+import { chunks, idsWhereIn, marks } from '../../util/sql-lists.js';
 import { conflict, invalidInput, notFound } from '../repository-errors.js';
 import { checkId } from '../shared/input.js';
 import type { TaskContext } from './task-context.js';
@@ -33,24 +33,10 @@ export async function addDependencies(
     // cannot close a cycle together.
     const lock = db.dialect.transactionLock(DEPENDENCY_LOCK);
     if (lock !== undefined) await db.query(lock);
-    const known = await idsWhereIn(
-      db,
-      [taskId, ...ids],
-      (list) => `SELECT id FROM tasks WHERE id IN (${list})`,
-    );
+    const { known, existing, closing } = await checkEdges(db, taskId, ids);
     for (const id of [taskId, ...ids]) if (!known.has(id)) throw notFound('Task', id);
-    const existing = await idsWhereIn(
-      db,
-      ids,
-      (list) =>
-        `SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${list})`,
-      [taskId],
-    );
     const fresh = ids.filter((id) => !existing.has(id));
     if (fresh.length === 0) return [];
-    // Every new edge starts at taskId, so a cycle needs one of the new dependencies among
-    // taskId's existing transitive dependents.
-    const closing = await firstDependent(db, taskId, fresh);
     if (closing !== undefined) {
       const cycle = [taskId, ...((await dependencyPath(db, closing, taskId)) ?? [closing, taskId])];
       throw conflict(
@@ -107,6 +93,60 @@ export async function dependencyIds(db: Db, taskId: string): Promise<TaskDepende
     ),
   ]);
   return { dependsOn: dependsOn.map((d) => d.id), dependents: dependents.map((d) => d.id) };
+}
+
+/** Up to this many dependencies are checked in one query (three lists of placeholders). */
+const ONE_QUERY_IDS = 250;
+
+/**
+ * What adding edges `taskId → ids` needs to know: which of the tasks exist, which edges exist
+ * already, and the first of `ids` that already depends on `taskId` (the edge to it would close a
+ * cycle: every new edge starts at taskId, so a cycle needs one of the new dependencies among
+ * taskId's transitive dependents; an existing dependency cannot be one, the graph being acyclic).
+ * One query for the usual handful of ids.
+ */
+async function checkEdges(
+  db: Db,
+  taskId: string,
+  ids: readonly string[],
+): Promise<{ known: Set<string>; existing: Set<string>; closing: string | undefined }> {
+  if (ids.length > ONE_QUERY_IDS) {
+    const known = await idsWhereIn(
+      db,
+      [taskId, ...ids],
+      (list) => `SELECT id FROM tasks WHERE id IN (${list})`,
+    );
+    const existing = await idsWhereIn(
+      db,
+      ids,
+      (list) =>
+        `SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${list})`,
+      [taskId],
+    );
+    return { known, existing, closing: await firstDependent(db, taskId, ids) };
+  }
+  const list = marks(ids.length);
+  const rows = await db.query<{ k: number | string; id: string }>(
+    `WITH RECURSIVE up(id) AS (
+        SELECT CAST(? AS TEXT)
+        UNION
+        SELECT d.task_id FROM task_dependencies d JOIN up u ON d.depends_on_id = u.id
+      )
+      SELECT 0 AS k, id FROM tasks WHERE id IN (?, ${list})
+      UNION ALL
+      SELECT 1 AS k, depends_on_id AS id FROM task_dependencies WHERE task_id = ? AND depends_on_id IN (${list})
+      UNION ALL
+      SELECT 2 AS k, id FROM up WHERE id IN (${list})`,
+    [taskId, taskId, ...ids, taskId, ...ids, ...ids],
+  );
+  const known = new Set<string>();
+  const existing = new Set<string>();
+  const dependents = new Set<string>();
+  for (const r of rows) {
+    const k = Number(r.k);
+    (k === 0 ? known : k === 1 ? existing : dependents).add(r.id);
+  }
+  return { known, existing, closing: ids.find((id) => dependents.has(id)) };
 }
 
 /**

@@ -90,3 +90,17 @@ export class PooledRecordingStore extends RecordingSqlStore<string> {
     this.released.push({ connection, broken });
   }
 }
+
+/** A recording store that reports an engine key, as stores sharing one database do. */
+export class KeyedRecordingStore extends RecordingSqlStore {
+  readonly #key: string | undefined;
+
+  constructor(key: string | undefined) {
+    super();
+    this.#key = key;
+  }
+
+  override get engineKey(): string | undefined {
+    return this.#key;
+  }
+}

@@ -59,7 +59,9 @@ function runOne(op: OpCode, sql: string, params: unknown): unknown {
   if (postedFailure !== undefined) {
     const failure = postedFailure;
     if (op === OP_ROLLBACK || op === OP_COMMIT) postedFailure = undefined;
-    if (op === OP_ROLLBACK) return null; // the transaction never began: nothing to undo
+    // A failed BEGIN left nothing to undo, a failed SAVEPOINT or RELEASE an open transaction:
+    // rollback() undoes whichever is there.
+    if (op === OP_ROLLBACK) return connection.run(op, sql, params);
     throw failure;
   }
   if (op === OP_BEGIN || op === OP_POSTED) {

@@ -1,6 +1,7 @@
 import type { OperationalStore, StoreKind } from '@orch/core';
 import { OrchError } from '@orch/core/adapter-kit';
 import { SqlGraphStore } from '../graph/sql-graph-store.js';
+import type { ExactScanOptions } from '../vector/scan/scanner.js';
 import { SqlVectorStore } from '../vector/sql-vector-store.js';
 import type { VectorFunctions } from '../vector/vector-functions.js';
 import { leaseStore } from './lease.js';
@@ -20,6 +21,11 @@ export interface SideStoreInit {
    * operational store join it. `undefined`: a connection of its own.
    */
   readonly shareKey: string | undefined;
+  /**
+   * Vector kind, files only: run exact queries in a scan worker with its own read connection,
+   * opened with this driver module and these settings (see `SqlVectorStoreOptions.exactScan`).
+   */
+  readonly exactScan?: ExactScanOptions | undefined;
   /** Open (unconnected) the operational store the vector or graph store runs on. */
   readonly open: () => OperationalStore;
 }
@@ -43,6 +49,7 @@ export function createSideStore(init: SideStoreInit): SqlVectorStore | SqlGraphS
       ownsExecutor: true,
       engineKey: init.shareKey,
       approximateIndex: init.approximateIndex === true,
+      ...(init.exactScan ? { exactScan: init.exactScan } : {}),
       ...tablePrefix,
     });
   }

@@ -10,6 +10,7 @@ import type {
   VectorMetric,
 } from '@orch/core';
 import {
+  joinedTransaction,
   type NormalizedDeleteSelector,
   type NormalizedVectorQuery,
   type NormalizedVectorRecord,
@@ -28,8 +29,10 @@ import {
 } from '../util/executor.js';
 import { decodeVector, encodeVector, normF32 } from './encoding.js';
 import { filterToSql, type SqlFragment } from './filter-to-sql.js';
+import { ExactScanner, type ExactScanOptions } from './scan/scanner.js';
+import { changesTable, pruneChangesSql, trackingSchema } from './scan/tracking.js';
 import { collectionsSchema, recordsSchema, type VectorTables, vectorTables } from './schema.js';
-import type { ApproximateIndexSql, VectorFunctions } from './vector-functions.js';
+import type { ApproximateIndexSql, DistanceSql, VectorFunctions } from './vector-functions.js';
 
 /** Options of {@link SqlVectorStore}. */
 export interface SqlVectorStoreOptions {
@@ -55,6 +58,14 @@ export interface SqlVectorStoreOptions {
    * queries and inner-product collections stay exact. Default false.
    */
   readonly approximateIndex?: boolean;
+  /**
+   * Run exact queries in a worker thread of their own that keeps each collection's vectors in
+   * memory (one contiguous Float32Array) and scans them with SIMD, instead of through the
+   * engine's SQL distance functions; results are the same. Needs a file (its own read
+   * connection); queries inside a transaction, on a zero query vector, or where the scan library
+   * does not load take the SQL path. Default: none (SQL).
+   */
+  readonly exactScan?: ExactScanOptions;
 }
 
 interface CollectionRow {
@@ -107,6 +118,12 @@ export class SqlVectorStore extends VectorStoreBase {
   readonly #ann: ApproximateIndexSql | undefined;
   /** Records tables known to have (or lack) the approximate index; table names are never reused. */
   readonly #annTables = new Map<string, boolean>();
+  readonly #scanner: ExactScanner | undefined;
+  /** Records tables whose change tracking this store has made sure of. */
+  readonly #tracked = new Set<string>();
+  #writesSincePrune = 0;
+  /** Queries answered by the scan worker (health output; tests check the fast path ran). */
+  #scanned = 0;
   #executor: SqlExecutor | undefined;
 
   constructor(options: SqlVectorStoreOptions) {
@@ -134,6 +151,11 @@ export class SqlVectorStore extends VectorStoreBase {
     }
     this.#ann = options.approximateIndex === true ? options.functions.approximateIndex : undefined;
     this.#t = vectorTables(validateTablePrefix(options.tablePrefix ?? 'orch_vec', 'vector'));
+    const scan = options.exactScan;
+    this.#scanner =
+      scan && scan.settings.path !== ':memory:' && scan.settings.path !== ''
+        ? new ExactScanner(scan)
+        : undefined;
   }
 
   protected async doConnect(): Promise<void> {
@@ -170,6 +192,8 @@ export class SqlVectorStore extends VectorStoreBase {
   }
 
   protected async doClose(): Promise<void> {
+    await this.#scanner?.close();
+    this.#tracked.clear();
     if (this.#ownsExecutor) await closeExecutor(this.#executor);
     this.#executor = undefined;
     this.#ids.clear();
@@ -180,7 +204,18 @@ export class SqlVectorStore extends VectorStoreBase {
       'health',
       `SELECT count(*) AS n FROM ${this.#t.collections}`,
     );
-    return { engine: this.#functions.name, collections: row?.n ?? 0 };
+    const scanner = this.#scanner;
+    const exactSearch = !scanner
+      ? 'sql'
+      : scanner.unavailable !== undefined
+        ? `sql (${scanner.unavailable})`
+        : 'scan worker';
+    return {
+      engine: this.#functions.name,
+      collections: row?.n ?? 0,
+      exactSearch,
+      scannedQueries: this.#scanned,
+    };
   }
 
   protected async doEnsureCollection(wanted: CollectionInfo): Promise<CollectionInfo> {
@@ -200,6 +235,7 @@ export class SqlVectorStore extends VectorStoreBase {
         await tx.execute(recordsSchema(table, this.#functions.columnType(stored!.dimension)));
         const index = this.#ann?.create(table, stored!.metric);
         if (index) await tx.execute(index);
+        if (this.#scanner) for (const sql of trackingSchema(table)) await tx.execute(sql);
         return stored!;
       }),
     );
@@ -229,6 +265,7 @@ export class SqlVectorStore extends VectorStoreBase {
         ]);
         if (!row) return false;
         await tx.execute(`DROP TABLE IF EXISTS ${this.#t.records(row.id)}`);
+        await tx.execute(`DROP TABLE IF EXISTS ${changesTable(this.#t.records(row.id))}`);
         await tx.execute(`DELETE FROM ${this.#t.collections} WHERE id = ?`, [row.id]);
         return true;
       }),
@@ -247,13 +284,14 @@ export class SqlVectorStore extends VectorStoreBase {
       r.metadata === undefined ? null : JSON.stringify(r.metadata),
       r.document ?? null,
     ]);
-    await this.#withTable(collection, 'upsert', (table) =>
-      this.#exec().executeMany(
+    await this.#withTable(collection, 'upsert', async (table) => {
+      await this.#exec().executeMany(
         `INSERT INTO ${table} (id, vector, norm, metadata, document) VALUES (?, ${this.#functions.vectorParam}, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET vector = excluded.vector, norm = excluded.norm, metadata = excluded.metadata, document = excluded.document`,
         rows,
-      ),
-    );
+      );
+      await this.#pruneChanges(table, false);
+    });
   }
 
   /**
@@ -271,6 +309,8 @@ export class SqlVectorStore extends VectorStoreBase {
     });
     const where = whereClause(query.filter, 'r.metadata');
     const rows = await this.#withTable(collection, 'query', async (table) => {
+      const scanned = await this.#scan(table, collection, query, distance, where);
+      if (scanned) return scanned;
       const ann = query.filter ? undefined : await this.#approximateIndexOf(table);
       if (ann) {
         return this.#exec().query<RecordRow>(
@@ -290,6 +330,59 @@ export class SqlVectorStore extends VectorStoreBase {
       );
     });
     return rows.map((r) => ({ ...toRecord(r, query.include), distance: Number(r.distance) }));
+  }
+
+  /**
+   * The exact query through the scan worker (see `scan/scan-worker.ts`), or undefined for the SQL
+   * path: no worker configured, an approximate index in use, a caller inside a transaction of
+   * this database (the worker's connection cannot see its uncommitted writes), a query vector
+   * without a direction (every distance ties), or no scan library on this platform.
+   */
+  async #scan(
+    table: string,
+    collection: CollectionInfo,
+    query: NormalizedVectorQuery,
+    distance: DistanceSql,
+    where: SqlFragment,
+  ): Promise<RecordRow[] | undefined> {
+    const scanner = this.#scanner;
+    if (!scanner || scanner.unavailable !== undefined || this.#ann) return undefined;
+    if (joinedTransaction(this.engineKey, this)) return undefined;
+    const vector = Float32Array.from(query.vector);
+    const norm = normF32(vector);
+    if (norm === 0 && collection.metric !== 'l2') return undefined;
+    if (!this.#tracked.has(table)) {
+      await this.#exec().batch(trackingSchema(table).map((sql) => ({ sql })));
+      this.#tracked.add(table);
+    }
+    const outcome = await scanner.query({
+      table,
+      changes: changesTable(table),
+      dimension: collection.dimension,
+      metric: collection.metric,
+      vector,
+      norm,
+      topK: query.topK,
+      filter: where.sql === '' ? null : { sql: where.sql.replace(/^ WHERE /, ''), params: where.params },
+      distance: { sql: distance.sql, params: distance.params },
+      projection: projection('r', query.include),
+    });
+    if ('rows' in outcome) {
+      this.#scanned++;
+      return outcome.rows as unknown as RecordRow[];
+    }
+    if ('unavailable' in outcome) return undefined;
+    // Make #withTable look the collection up again, as for a failed SQL statement.
+    this.#tracked.delete(table);
+    throw new OrchError('ORCH_QUERY_FAILED', `Vector query failed: ${outcome.error}`, { kind: 'vector' });
+  }
+
+  /** Keep a records table's change table bounded (every delete, every 64th upsert). */
+  async #pruneChanges(table: string, always: boolean): Promise<void> {
+    if (!this.#tracked.has(table)) return;
+    if (!always && ++this.#writesSincePrune < 64) return;
+    this.#writesSincePrune = 0;
+    await this.#exec().execute(pruneChangesSql(table));
   }
 
   /** The approximate index to search `table` with: when this store asked for one and ensureCollection built it. */
@@ -322,14 +415,16 @@ export class SqlVectorStore extends VectorStoreBase {
   }
 
   protected async doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void> {
-    await this.#withTable(collection, 'delete', (table) => {
+    await this.#withTable(collection, 'delete', async (table) => {
       if ('ids' in selector) {
-        return this.#exec().execute(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`, [
+        await this.#exec().execute(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`, [
           JSON.stringify(selector.ids),
         ]);
+      } else {
+        const where = whereClause(selector.filter, 'metadata');
+        await this.#exec().execute(`DELETE FROM ${table}${where.sql}`, where.params);
       }
-      const where = whereClause(selector.filter, 'metadata');
-      return this.#exec().execute(`DELETE FROM ${table}${where.sql}`, where.params);
+      await this.#pruneChanges(table, true);
     });
   }
 

@@ -86,6 +86,10 @@ function innerProductDistance(
 }
 
 /**
+ * Cosine distances involving a vector whose float32 components are all zero (a query or a record
+ * whose components underflowed) are 1.0 on both engines (no direction: similarity 0, the inner
+ * product's convention); the engines' own functions return NULL there, which would sort first.
+ *
  * sqlite-vec's scalar functions (`vec_distance_cosine`, `vec_distance_l2`, the latter already the
  * plain, not squared, Euclidean distance) over vectors stored as Float32 blobs in an ordinary
  * table. The extension must be loaded into every connection the executor uses
@@ -101,7 +105,7 @@ export const sqliteVecFunctions: VectorFunctions = {
   distance(metric, vectorColumn, normColumn, query) {
     switch (metric) {
       case 'cosine':
-        return { sql: `vec_distance_cosine(${vectorColumn}, ?)`, params: [query.blob] };
+        return { sql: `COALESCE(vec_distance_cosine(${vectorColumn}, ?), 1.0)`, params: [query.blob] };
       case 'l2':
         return { sql: `vec_distance_l2(${vectorColumn}, ?)`, params: [query.blob] };
       case 'ip':
@@ -134,7 +138,10 @@ export const libsqlVectorFunctions: VectorFunctions = {
   distance(metric, vectorColumn, normColumn, query) {
     switch (metric) {
       case 'cosine':
-        return { sql: `vector_distance_cos(${vectorColumn}, vector32(?))`, params: [query.blob] };
+        return {
+          sql: `COALESCE(vector_distance_cos(${vectorColumn}, vector32(?)), 1.0)`,
+          params: [query.blob],
+        };
       case 'l2':
         return { sql: `vector_distance_l2(${vectorColumn}, vector32(?))`, params: [query.blob] };
       case 'ip':

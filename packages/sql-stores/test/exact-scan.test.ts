@@ -1,0 +1,233 @@
+// The scan-worker path of exact search against the SQL path, on the same file: same ids, the same
+// distances (bit for bit: the engine ranks the scan's candidates), the same tie order, for every
+// metric, with filters, after writes by this store and by another connection, after drop and
+// re-create, with zero vectors. Real engines, real worker threads, no mocks.
+import type { Filter, VectorMetric, VectorQuery, VectorRecord } from '@orch/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqlVectorStore } from '../src/index.js';
+import { embeddedSettings, type SqliteFamilyStore } from '../src/sqlite-family/index.js';
+import { changesTable } from '../src/vector/scan/tracking.js';
+import { driverModule, engines } from './helpers/engines.js';
+import { int, pick, rng } from './helpers/random.js';
+import { tempDir } from './helpers/temp.js';
+
+const METRICS: readonly VectorMetric[] = ['cosine', 'l2', 'ip'];
+const DIM = 24;
+const STATUSES = ['open', 'done', 'blocked', 'review'];
+
+function vector(random: () => number): number[] {
+  return Array.from({ length: DIM }, () => random() * 2 - 1);
+}
+
+function records(random: () => number, from: number, count: number): VectorRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `r${from + i}`,
+    vector: vector(random),
+    metadata: { status: pick(random, STATUSES), n: int(random, 0, 20) },
+    document: `doc ${from + i}`,
+  }));
+}
+
+const FILTERS: readonly (Filter | undefined)[] = [
+  undefined,
+  { status: 'open' },
+  { n: { $gte: 10 } },
+  { $or: [{ status: 'done' }, { n: { $lt: 3 } }] },
+  { status: { $in: ['blocked', 'review'] } },
+  { status: 'nobody' },
+];
+
+for (const engine of engines) {
+  describe(`exact search through the scan worker: ${engine.name}`, () => {
+    let temp: ReturnType<typeof tempDir>;
+    let file: string;
+    let fast: SqlVectorStore;
+    let sql: SqlVectorStore;
+    let other: SqliteFamilyStore;
+
+    const scanned = async () => (await fast.health()).details.scannedQueries as number;
+
+    /** Both paths answer every query the same (fast must really have scanned). */
+    async function same(collection: string, random: () => number, queries = 12): Promise<void> {
+      const before = await scanned();
+      for (let q = 0; q < queries; q++) {
+        const query: VectorQuery = {
+          vector: vector(random),
+          topK: pick(random, [1, 5, 10, 40]),
+          include: { vectors: true, metadata: true, documents: true },
+          ...(FILTERS[q % FILTERS.length] ? { filter: FILTERS[q % FILTERS.length]! } : {}),
+        };
+        const expected = await sql.query(collection, query);
+        const actual = await fast.query(collection, query);
+        expect(actual).toEqual(expected);
+      }
+      expect(await scanned()).toBe(before + queries);
+    }
+
+    /** Query with the vectors of just-written records: a stale cache misses them. */
+    async function probe(collection: string, written: readonly VectorRecord[]): Promise<void> {
+      for (const r of written.slice(-3)) {
+        const query = { vector: r.vector as number[], topK: 3 };
+        const expected = await sql.query(collection, query);
+        expect(await fast.query(collection, query)).toEqual(expected);
+      }
+    }
+
+    beforeEach(async () => {
+      temp = tempDir();
+      file = temp.file('vectors.db');
+      const settings = embeddedSettings(file, {}).connection;
+      fast = new SqlVectorStore({
+        executor: engine.open(file),
+        scheme: engine.scheme,
+        functions: engine.functions,
+        ownsExecutor: true,
+        exactScan: { driverModule: driverModule(engine.driver), settings },
+      });
+      // The SQL path, on a connection of its own: its writes are another connection's.
+      other = engine.open(file);
+      sql = new SqlVectorStore({ executor: other, scheme: engine.scheme, functions: engine.functions });
+      await fast.connect();
+      await sql.connect();
+    });
+
+    afterEach(async () => {
+      await fast.close();
+      await sql.close();
+      await other.close();
+      temp.cleanup();
+    });
+
+    it('uses the scan worker', async () => {
+      expect((await fast.health()).details.exactSearch).toBe('scan worker');
+      expect((await sql.health()).details.exactSearch).toBe('sql');
+    });
+
+    for (const metric of METRICS) {
+      it(`${metric}: equals the SQL path on random data, filtered and unfiltered`, async () => {
+        const random = rng(metric.length * 7 + engine.name.length);
+        await fast.ensureCollection('items', { dimension: DIM, metric });
+        await fast.upsert('items', records(random, 0, 700));
+        await same('items', random, 24);
+      });
+
+      it(`${metric}: stays coherent with this store's and another connection's writes`, async () => {
+        const random = rng(metric.length * 13 + engine.name.length);
+        await fast.ensureCollection('items', { dimension: DIM, metric });
+        await fast.upsert('items', records(random, 0, 400));
+        await same('items', random, 6);
+        // This store: replace vectors, delete by id and by filter, add rows.
+        const replaced = records(random, 100, 50);
+        await fast.upsert('items', replaced);
+        await probe('items', replaced);
+        await fast.delete('items', { ids: ['r0', 'r399', 'r200'] });
+        await fast.delete('items', { filter: { n: 7 } });
+        const added = records(random, 400, 30);
+        await fast.upsert('items', added);
+        await probe('items', added);
+        await same('items', random, 6);
+        // Another connection: the same kinds of writes, plus a raw UPDATE and DELETE.
+        const theirs = records(random, 150, 40);
+        await sql.upsert('items', theirs);
+        await probe('items', theirs);
+        await sql.delete('items', { ids: ['r429', 'r5'] });
+        const theirsAdded = records(random, 430, 25);
+        await sql.upsert('items', theirsAdded);
+        await probe('items', theirsAdded);
+        await same('items', random, 6);
+        const [row] = await other.query<{ id: number }>(
+          "SELECT id FROM orch_vec_collections WHERE name = 'items'",
+        );
+        await other.execute(`UPDATE orch_vec_c${row!.id} SET vector = vector WHERE id = ?`, ['r10']);
+        await other.execute(`DELETE FROM orch_vec_c${row!.id} WHERE id IN ('r11', 'r454')`);
+        await same('items', random, 6);
+        // Deleting the highest rowids, then inserting: new rows may re-use those rowids.
+        await sql.delete('items', { ids: ['r450', 'r451', 'r452', 'r453'] });
+        const reused = records(random, 900, 6);
+        await sql.upsert('items', reused);
+        await probe('items', reused);
+        await same('items', random, 6);
+        expect(await fast.count('items')).toBe(await sql.count('items'));
+      });
+    }
+
+    it('reloads in full when the change entries it needed were pruned', async () => {
+      const random = rng(5);
+      await fast.ensureCollection('items', { dimension: DIM, metric: 'cosine' });
+      await fast.upsert('items', records(random, 0, 300));
+      await same('items', random, 3);
+      await sql.upsert('items', records(random, 0, 120));
+      const [row] = await other.query<{ id: number }>(
+        "SELECT id FROM orch_vec_collections WHERE name = 'items'",
+      );
+      const changes = changesTable(`orch_vec_c${row!.id}`);
+      // Keep only the newest entry: the cache has not seen the others.
+      await other.execute(`DELETE FROM ${changes} WHERE seq < (SELECT max(seq) FROM ${changes})`);
+      await same('items', random, 6);
+      await other.execute(`DELETE FROM ${changes}`);
+      await sql.upsert('items', records(random, 50, 20));
+      await same('items', random, 6);
+    });
+
+    it('follows a drop and re-create by another connection', async () => {
+      const random = rng(9);
+      await fast.ensureCollection('items', { dimension: DIM, metric: 'l2' });
+      await fast.upsert('items', records(random, 0, 200));
+      await same('items', random, 3);
+      expect(await sql.dropCollection('items')).toBe(true);
+      await sql.ensureCollection('items', { dimension: DIM, metric: 'l2' });
+      await sql.upsert('items', records(random, 1000, 150));
+      await same('items', random, 6);
+      expect((await fast.query('items', { vector: vector(random), topK: 500 })).length).toBe(150);
+      await fast.dropCollection('items');
+      await expect(fast.query('items', { vector: vector(random), topK: 3 })).rejects.toMatchObject({
+        code: 'ORCH_NOT_FOUND',
+      });
+    });
+
+    it('ranks ties (identical vectors) by id, as the SQL path does', async () => {
+      const random = rng(11);
+      const base = vector(random);
+      for (const metric of METRICS) {
+        const name = `ties-${metric}`;
+        await fast.ensureCollection(name, { dimension: DIM, metric });
+        await fast.upsert(name, [
+          ...records(random, 0, 100),
+          ...Array.from({ length: 60 }, (_, i) => ({ id: `t${(i * 37) % 60}`, vector: base })),
+        ]);
+        for (const topK of [5, 30, 70]) {
+          const query = { vector: base, topK };
+          expect(await fast.query(name, query)).toEqual(await sql.query(name, query));
+        }
+      }
+    });
+
+    it('treats zero vectors as the SQL path does', async () => {
+      const random = rng(13);
+      const zero = Array.from({ length: DIM }, () => 0);
+      // Components that underflow to zero in float32: a cosine collection accepts the vector.
+      const underflow = Array.from({ length: DIM }, () => 1e-46);
+      for (const metric of METRICS) {
+        const name = `zero-${metric}`;
+        await fast.ensureCollection(name, { dimension: DIM, metric });
+        await fast.upsert(name, [
+          ...records(random, 0, 50),
+          { id: 'z1', vector: metric === 'cosine' ? underflow : zero },
+          { id: 'z2', vector: underflow },
+        ]);
+        const queries = [vector(random), underflow, ...(metric === 'cosine' ? [] : [zero])];
+        for (const v of queries) {
+          const query = { vector: v, topK: 52 };
+          const expected = await sql.query(name, query);
+          expect(await fast.query(name, query)).toEqual(expected);
+          expect(expected.every((m) => Number.isFinite(m.distance))).toBe(true);
+        }
+      }
+      // Cosine: a direction-less record is at distance 1 (similarity 0), never first.
+      const [match] = (await sql.query('zero-cosine', { vector: vector(random), topK: 52 })).filter(
+        (m) => m.id === 'z1',
+      );
+      expect(match?.distance).toBe(1);
+    });
+  });
+}

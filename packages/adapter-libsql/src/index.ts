@@ -14,7 +14,7 @@ import {
   engineKeyOf,
   rejectInjectedClient,
 } from '@orch/sql-stores/sqlite-family';
-import { type LibsqlDatabase, LibsqlEmbeddedStore } from './embedded.js';
+import { driverModule, type LibsqlDatabase, LibsqlEmbeddedStore } from './embedded.js';
 import { libsqlOptionsSchema, resolveLibsqlOptions, type ValidatedLibsqlOptions } from './options.js';
 import { LibsqlRemoteStore } from './remote.js';
 
@@ -102,6 +102,10 @@ function sideStore(
     tablePrefix: resolved.options.tablePrefix,
     approximateIndex: resolved.options.vectorIndex === 'diskann',
     shareKey: resolved.mode === 'embedded' ? engineKeyOf('libsql', resolved.settings) : undefined,
+    exactScan:
+      resolved.mode === 'embedded' && resolved.settings.path !== ':memory:'
+        ? { driverModule, settings: resolved.settings.connection }
+        : undefined,
     open: () =>
       resolved.mode === 'embedded'
         ? new LibsqlEmbeddedStore({ settings: resolved.settings, scheme })

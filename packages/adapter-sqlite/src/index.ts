@@ -3,7 +3,7 @@ import { sqliteVecFunctions } from '@orch/sql-stores';
 import { createSideStore, engineKeyOf, rejectInjectedClient } from '@orch/sql-stores/sqlite-family';
 import type Database from 'better-sqlite3';
 import { resolveSqliteOptions, sqliteOptionsSchema } from './options.js';
-import { SqliteOperationalStore } from './store.js';
+import { driverModule, SqliteOperationalStore } from './store.js';
 
 export type { SqliteOptions } from './options.js';
 export { SqliteOperationalStore, type SqliteStoreInit } from './store.js';
@@ -57,6 +57,7 @@ export const sqliteAdapter: AdapterRegistration = defineAdapter({
       functions: sqliteVecFunctions,
       tablePrefix: merged.tablePrefix,
       shareKey: engineKeyOf('better-sqlite3', settings),
+      exactScan: settings.path === ':memory:' ? undefined : { driverModule, settings: settings.connection },
       open: () => new SqliteOperationalStore({ settings, scheme }),
     });
   },

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { driver } from './driver.js';
 
 /** The compiled driver module, which worker threads import (dist also when running from src). */
-const driverModule = new URL(
+export const driverModule: URL = new URL(
   import.meta.url.endsWith('.ts') ? '../dist/driver.js' : './driver.js',
   import.meta.url,
 );

@@ -1,11 +1,15 @@
 // Embedded vector and graph stores of @orch/adapter-sqlite against raw better-sqlite3 (+ sqlite-vec),
 // measured in the same run. Graph answers are checked against a breadth-first search in JS.
 // Run: pnpm bench:vector-graph (from bench/), after `pnpm build` at the root.
-// Env: BENCH_VECTORS (100000), BENCH_DIM (384), BENCH_QUERIES (20), BENCH_NODES (100000), BENCH_EDGES (300000)
-import { mkdtempSync, rmSync } from 'node:fs';
+// The vector half also times a plain C scan of the same data (bench/c/scan.c, built here with gcc).
+// Env: BENCH_VECTORS (100000), BENCH_DIM (384), BENCH_QUERIES (20), BENCH_NODES (100000), BENCH_EDGES (300000),
+// BENCH_PARTS (vector,graph: which halves to run)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import '@orch/adapter-sqlite';
 import { createAdapter } from '@orch/core';
 import Database from 'better-sqlite3';
@@ -58,6 +62,10 @@ async function benchVectors() {
   const status = (i) => statuses[i % statuses.length];
   const queries = Array.from({ length: QUERIES }, randomVector);
 
+  // The C yardstick (bench/c/scan.c): the same vectors, unit length (so the dot product ranks as
+  // cosine), the same queries, the same 10% filter as a byte mask.
+  const c = cScan(vectors, queries, (i) => status(i) === 'open');
+
   // Raw: one table, sqlite-vec's scalar distance, exact top-10 by ORDER BY ... LIMIT.
   const raw = new Database(join(dir, 'raw-vec.db'));
   raw.pragma('journal_mode = WAL');
@@ -90,6 +98,19 @@ async function benchVectors() {
     adapter: VECTORS / (load.ms / 1000),
   });
 
+  // The first query loads the collection into the scan worker; the first filtered query runs the
+  // filter in SQL once (its candidate rows are then kept until the collection changes).
+  const first = await time(() => store.query('bench', { vector: queries[0], topK: 10 }));
+  const firstFiltered = await time(() =>
+    store.query('bench', { vector: queries[0], topK: 10, filter: { status: 'open' } }),
+  );
+  console.log(
+    `  first query (loads ${VECTORS} vectors into the scan worker): ${first.ms.toFixed(0)} ms; first filtered query: ${firstFiltered.ms.toFixed(1)} ms`,
+  );
+  const cFirst = c.firstTop.map((row) => `v${row}`).join();
+  const orchFirst = first.r.map((h) => h.id).join();
+
+  const delay = monitorEventLoopDelay({ resolution: 1 });
   for (const filtered of [false, true]) {
     let mismatches = 0;
     const rawRun = await time(async () => {
@@ -98,6 +119,8 @@ async function benchVectors() {
         out.push(filtered ? knnFiltered.all(Buffer.from(q.buffer), 'open') : knn.all(Buffer.from(q.buffer)));
       return out;
     });
+    delay.reset();
+    delay.enable();
     const orchRun = await time(async () => {
       const out = [];
       for (const q of queries)
@@ -110,18 +133,63 @@ async function benchVectors() {
         );
       return out;
     });
+    delay.disable();
     orchRun.r.forEach((hits, i) => {
       if (hits.map((h) => h.id).join() !== rawRun.r[i].map((h) => h.id).join()) mismatches++;
     });
+    const label = filtered ? 'filtered (10% match)' : 'unfiltered';
     record({
-      name: `vector top-10 ${filtered ? 'filtered (10% match)' : 'unfiltered'} (queries/s)`,
+      name: `vector top-10 ${label} vs raw sqlite-vec (queries/s)`,
       raw: QUERIES / (rawRun.ms / 1000),
       adapter: QUERIES / (orchRun.ms / 1000),
-      note: mismatches === 0 ? 'same ids as raw' : `${mismatches} result lists differ from raw`,
+      note: `${mismatches === 0 ? 'same ids as raw' : `${mismatches} result lists differ from raw`}; event-loop max delay ${(delay.max / 1e6).toFixed(1)} ms`,
+    });
+    const cMs = filtered ? c.filteredMs : c.unfilteredMs;
+    const orchMs = orchRun.ms / QUERIES;
+    record({
+      name: `vector top-10 ${label} vs C scan (ms/query)`,
+      raw: cMs,
+      adapter: orchMs,
+      ratio: `${(orchMs / cMs).toFixed(2)}x slower`,
+      note: filtered
+        ? ''
+        : cFirst === orchFirst
+          ? 'first query: same ids as C'
+          : 'first query: ids differ from C',
     });
   }
   await store.close();
   raw.close();
+}
+
+/** Write the data for bench/c/scan.c, build it with the machine's gcc, run it, parse its line. */
+function cScan(vectors, queries, matches) {
+  const unit = (v) => {
+    let s = 0;
+    for (const x of v) s += x * x;
+    const n = Math.sqrt(s);
+    return v.map((x) => x / n);
+  };
+  const data = new Float32Array(VECTORS * DIM);
+  for (let i = 0; i < VECTORS; i++) data.set(unit(vectors[i]), i * DIM);
+  const qs = new Float32Array(QUERIES * DIM);
+  for (let i = 0; i < QUERIES; i++) qs.set(unit(queries[i]), i * DIM);
+  const mask = Uint8Array.from({ length: VECTORS }, (_, i) => (matches(i) ? 1 : 0));
+  const files = ['data.f32', 'queries.f32', 'mask.u8'].map((f) => join(dir, f));
+  writeFileSync(files[0], data);
+  writeFileSync(files[1], qs);
+  writeFileSync(files[2], mask);
+  const bin = join(dir, 'scan');
+  const source = fileURLToPath(new URL('./c/scan.c', import.meta.url));
+  execFileSync('gcc', ['-O3', '-march=native', '-o', bin, source, '-lm']);
+  const out = execFileSync(bin, [...files, String(VECTORS), String(DIM), String(QUERIES)], {
+    encoding: 'utf8',
+  });
+  const parsed = JSON.parse(out);
+  console.log(
+    `  C scan (gcc -O3 -march=native): ${parsed.unfilteredMs.toFixed(2)} ms/query unfiltered, ${parsed.filteredMs.toFixed(2)} ms/query filtered`,
+  );
+  return parsed;
 }
 
 async function benchGraph() {
@@ -253,12 +321,13 @@ async function benchGraph() {
 }
 
 try {
-  await benchVectors();
-  await benchGraph();
+  const parts = (process.env.BENCH_PARTS ?? 'vector,graph').split(',');
+  if (parts.includes('vector')) await benchVectors();
+  if (parts.includes('graph')) await benchGraph();
   console.log('\n| benchmark | raw | orch | orch / raw | check |\n|---|---:|---:|---:|---|');
   for (const r of results)
     console.log(
-      `| ${r.name} | ${fmt(r.raw)} | ${fmt(r.adapter)} | ${(r.adapter / r.raw).toFixed(2)}x | ${r.note ?? ''} |`,
+      `| ${r.name} | ${fmt(r.raw)} | ${fmt(r.adapter)} | ${r.ratio ?? `${(r.adapter / r.raw).toFixed(2)}x`} | ${r.note ?? ''} |`,
     );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -90,9 +90,16 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
       { kind: 'vector', details: { expected: collection.dimension, actual: values.length } },
     );
   }
+  // A copy, so the caller may reuse its array while the write is in flight; made by slice/from,
+  // not element by element into `new Array(n)`, which leaves a holey array that JSON.stringify
+  // and the engines' encoders walk several times slower. Made first and then checked, so the
+  // check reads the copy while it is still in cache (one pass over the caller's memory, not two).
+  const copy = Array.isArray(values)
+    ? (values as unknown[]).slice()
+    : Array.from(values as ArrayLike<number>);
   let norm = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  for (let i = 0; i < copy.length; i++) {
+    const v = copy[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new OrchError(
         'ORCH_INVALID_INPUT',
@@ -114,10 +121,7 @@ export function validateVector(vector: unknown, collection: CollectionInfo, wher
       },
     );
   }
-  // A copy, so the caller may reuse its array while the write is in flight; made by slice/from,
-  // not element by element into `new Array(n)`, which leaves a holey array that JSON.stringify
-  // and the engines' encoders walk several times slower.
-  return Array.isArray(values) ? (values as number[]).slice() : Array.from(values as ArrayLike<number>);
+  return copy as number[];
 }
 
 export function validateTopK(topK: unknown): number {

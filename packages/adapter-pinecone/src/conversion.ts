@@ -91,9 +91,33 @@ function jsonCodePointBytes(code: number): number {
   return 4;
 }
 
-/** Bytes of `text` as a JSON string, quotes included. */
+/**
+ * Bytes of `text` as a JSON string, quotes included: exactly what
+ * `Buffer.byteLength(JSON.stringify(text))` gives (a lone surrogate is escaped as `\uXXXX`),
+ * counted without building the JSON text.
+ */
 export function jsonStringBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text));
+  let bytes = 2;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      bytes += c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : jsonCodePointBytes(c);
+    } else if (c < 0x800) {
+      bytes += 2;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 6; // a lone surrogate: JSON.stringify writes \udXXX
+      }
+    } else {
+      bytes += 3;
+    }
+  }
+  return bytes;
 }
 
 /**
@@ -129,25 +153,14 @@ export function splitDocument(text: string, maxBytes = PART_TEXT_BYTES): string[
 export const ZERO_VECTOR_STANDIN = 2 ** -100;
 
 /**
- * The values to send for `vector`: the vector itself, or the stand-in for an all-zero vector. Its
- * JSON size bound (see {@link valuesJsonBound}) is measured in the same pass and remembered for
- * request planning.
+ * The values to send for `vector`: the vector itself (not copied: core's validation already
+ * made the copy the store owns), or the stand-in for an all-zero vector.
  */
 export function toPineconeValues(vector: number[]): number[] {
-  let nonZero = false;
-  let bytes = 2;
-  for (let i = 0; i < vector.length; i++) {
-    const x = vector[i]!;
-    if (x !== 0) nonZero = true;
-    bytes += numberJsonBound(x) + 1;
-  }
-  if (!nonZero) return vector.map((_, i) => (i === 0 ? ZERO_VECTOR_STANDIN : 0));
-  MEASURED.set(vector, bytes);
-  return vector;
+  // Usually decided by the first component.
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return vector;
+  return vector.map((_, i) => (i === 0 ? ZERO_VECTOR_STANDIN : 0));
 }
-
-/** The JSON size bounds already computed for value arrays. */
-const MEASURED = new WeakMap<readonly number[], number>();
 
 /** The vector as orch stored it (zeros for the stand-in). */
 export function fromPineconeValues(values: readonly number[] | undefined): number[] {
@@ -172,6 +185,48 @@ export function metadataBytes(metadata: RecordMetadata | undefined): number {
   return metadata === undefined ? 0 : Buffer.byteLength(JSON.stringify(metadata));
 }
 
+/**
+ * An upper bound of {@link metadataBytes}, without building the JSON text: keys, strings and
+ * booleans are counted exactly, numbers by {@link numberJsonBound}, anything else (not orch
+ * metadata, which is flat) by printing it. `extraKey` / `extraValue` count one more entry (the
+ * inline document) as if it were in `metadata`. Where the limit matters, a bound over it is
+ * followed by the exact {@link metadataBytes}.
+ */
+export function metadataJsonBound(
+  metadata: Readonly<Record<string, unknown>> | undefined,
+  extraKey?: string,
+  extraValue?: string,
+): number {
+  let bytes = 1; // `{`, and per entry a `,` or the closing `}`
+  let entries = 0;
+  if (metadata !== undefined) {
+    for (const key of Object.keys(metadata)) {
+      const value = metadata[key];
+      if (value === undefined) continue; // left out by JSON.stringify
+      bytes += jsonStringBytes(key) + 2 + valueJsonBound(value);
+      entries++;
+    }
+  }
+  if (extraKey !== undefined && extraValue !== undefined) {
+    bytes += jsonStringBytes(extraKey) + 2 + jsonStringBytes(extraValue);
+    entries++;
+  }
+  return metadata === undefined && entries === 0 ? 0 : entries === 0 ? 2 : bytes;
+}
+
+function valueJsonBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return jsonStringBytes(value);
+    case 'number':
+      return numberJsonBound(value);
+    case 'boolean':
+      return value ? 4 : 5;
+    default:
+      return Buffer.byteLength(JSON.stringify(value) ?? 'null');
+  }
+}
+
 /** The id of part `k` of a spilled document (any record id, up to 512 characters, fits). */
 export function partId(id: string, version: string, k: number): string {
   return `${createHash('sha256').update(id).digest('hex').slice(0, 32)}:${version}:${k}`;
@@ -187,44 +242,63 @@ export function partValues(dimension: number): number[] {
 /** A record as sent: the record itself, and the part records of its document if it spilled. */
 export interface OutgoingRecord {
   readonly record: PineconeRecord;
+  /** An upper bound of the record's JSON in an upsert body (see {@link recordJsonBound}). */
+  readonly bytes: number;
   readonly parts: readonly PineconeRecord[];
   readonly version?: string;
 }
+
+const NO_PARTS: readonly PineconeRecord[] = Object.freeze([]);
 
 /**
  * A record in Pinecone's shape. Its document goes inline under {@link DOCUMENT_KEY} when
  * metadata and document fit in 40,960 bytes of JSON; otherwise it is split into part records
  * (for the collection's document namespace) and the record carries only their count and version.
+ * The record's JSON size bound for request planning is measured on the way.
  */
 export function toPineconeRecord(
   record: NormalizedVectorRecord,
   dimension: number,
   newVersion: () => string = () => randomBytes(6).toString('hex'),
 ): OutgoingRecord {
+  const { id, metadata, document } = record;
   const values = toPineconeValues(record.vector);
-  const inline = toPineconeMetadata(record.metadata, record.document);
-  if (inline === undefined) return { record: { id: record.id, values }, parts: [] };
-  if (record.document === undefined || metadataBytes(inline) <= MAX_PINECONE_METADATA_BYTES)
-    return { record: { id: record.id, values, metadata: inline }, parts: [] };
+  const fixed = RECORD_OVERHEAD_BYTES + jsonStringBytes(id) + valuesJsonBound(values);
+  if (document === undefined) {
+    if (metadata === undefined) return { record: { id, values }, bytes: fixed, parts: NO_PARTS };
+    return { record: { id, values, metadata }, bytes: fixed + metadataJsonBound(metadata), parts: NO_PARTS };
+  }
+  // Inline when it fits: the bound decides when it is within the limit, the exact size otherwise.
+  // A document longer than the limit in UTF-16 units cannot fit (each takes a byte at least).
+  if (document.length <= MAX_PINECONE_METADATA_BYTES) {
+    let size = metadataJsonBound(metadata, DOCUMENT_KEY, document);
+    let inline: RecordMetadata | undefined;
+    if (size > MAX_PINECONE_METADATA_BYTES) {
+      inline = toPineconeMetadata(metadata, document);
+      size = metadataBytes(inline);
+    }
+    if (size <= MAX_PINECONE_METADATA_BYTES) {
+      inline ??= toPineconeMetadata(metadata, document);
+      return { record: { id, values, metadata: inline! }, bytes: fixed + size, parts: NO_PARTS };
+    }
+  }
   const version = newVersion();
-  const texts = splitDocument(record.document);
+  const texts = splitDocument(document);
   const unit = partValues(dimension);
   const parts = texts.map((text, k) => ({
-    id: partId(record.id, version, k),
+    id: partId(id, version, k),
     values: unit,
     metadata: {
-      [PART_RECORD_KEY]: record.id,
+      [PART_RECORD_KEY]: id,
       [PART_VERSION_KEY]: version,
       [PART_INDEX_KEY]: k,
       [PART_TEXT_KEY]: text,
     },
   }));
+  const own = { ...metadata, [DOCUMENT_PARTS_KEY]: texts.length, [DOCUMENT_VERSION_KEY]: version };
   return {
-    record: {
-      id: record.id,
-      values,
-      metadata: { ...record.metadata, [DOCUMENT_PARTS_KEY]: texts.length, [DOCUMENT_VERSION_KEY]: version },
-    },
+    record: { id, values, metadata: own },
+    bytes: fixed + metadataJsonBound(own),
     parts,
     version,
   };
@@ -293,85 +367,155 @@ export const LIMITS = {
 const MAX_COMPONENT_BYTES = 26;
 
 /**
- * The longest JSON text a number of `x`'s magnitude can have. JavaScript prints the shortest
- * text that reads back as the same double: at most 17 significant digits, in fixed notation from
- * 1e-6 up to 1e21 and in exponent notation outside. So in [0.1, 1) at most `0.` + 17 digits, in
- * [0.01, 0.1) one leading zero more, and so on: a bound within a character or two of the real
- * length for the usual embedding values, found with a few comparisons instead of printing.
+ * The longest JSON text of a number, by its high 16 bits (sign, the 11 exponent bits and the
+ * first 4 mantissa bits): `table[h >>> 16]`, `h` the high 32-bit word of the double. JavaScript
+ * prints the shortest text that reads back as the same double: at most 17 significant digits, in
+ * fixed notation from 1e-6 up to 1e21 and in exponent notation outside. So the length is set by
+ * the decimal exponent, which is the same across one sixteenth of a binade except where a power
+ * of ten falls inside it: the bound is the real longest text there (`0.` and 17 digits in
+ * [0.1, 1), one leading zero more below 0.1, and so on), a character more for values just above
+ * a power of ten. One table look-up per component is several times faster than a chain of
+ * comparisons, which the processor mispredicts for components falling on both sides of 0.1 at
+ * random. Built on first use (a couple of milliseconds).
+ */
+let boundByHighBits: Uint8Array | undefined;
+
+/** The two words of a double, to read its sign and exponent. */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1
+
+function buildBoundTable(): Uint8Array {
+  const table = new Uint8Array(65536);
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  const bits = new BigUint64Array(f64.buffer);
+  /** The table index of a positive double. */
+  const bucket = (x: number): number => {
+    f64[0] = x;
+    return u32[HIGH]! >>> 16;
+  };
+  /** The next double up (`step` 1) or down (`step` -1) from a positive finite `x`. */
+  const neighbour = (x: number, step: 1 | -1): number => {
+    f64[0] = x;
+    bits[0] = step === 1 ? bits[0]! + 1n : bits[0]! - 1n;
+    return f64[0];
+  };
+  // The decimal point after n digits: x in [10^(n-1), 10^n), for n from -323 (5e-324) to 309.
+  // Each n marks the buckets its range touches, one double wider each way (10 ** k may be a
+  // rounding of the power of ten, and a double just below a power can print as the power).
+  for (let n = -323; n <= 309; n++) {
+    let len = 0;
+    for (let k = 1; k <= 17; k++) {
+      let l: number;
+      if (k <= n && n <= 21)
+        l = n; // an integer, padded with zeros
+      else if (0 < n && n <= 21)
+        l = k + 1; // digits with a point
+      else if (-6 < n && n <= 0)
+        l = 2 - n + k; // 0.000ddd
+      else l = (k === 1 ? 1 : k + 1) + 2 + String(Math.abs(n - 1)).length; // d.ddde±X
+      if (l > len) len = l;
+    }
+    const low = 10 ** (n - 1);
+    const high = 10 ** n;
+    const first = low <= 5e-324 ? 0 : bucket(neighbour(low, -1));
+    const last = Number.isFinite(high) ? bucket(neighbour(high, 1)) : 2046 * 16 + 15;
+    for (let j = first; j <= last; j++) if (table[j]! < len) table[j] = len;
+  }
+  // Infinity and NaN would print as null (never sent: core refuses them).
+  for (let j = 2047 * 16; j < 2048 * 16; j++) table[j] = 4;
+  for (let j = 0; j < 32768; j++) table[j | 32768] = table[j]! + 1; // negative: a minus sign
+  return table;
+}
+
+/**
+ * The longest JSON text a number of `x`'s sign and magnitude can have (see the table above);
+ * integers of up to 21 digits exactly (metadata numbers often are).
  */
 export function numberJsonBound(x: number): number {
-  const sign = x < 0 ? 1 : 0;
-  const a = x < 0 ? -x : x;
-  if (a >= 0.1) {
-    if (a < 1) return sign + 19;
-    if (a < 1e17) return sign + 18; // 17 digits and a point
-    if (a < 1e21) return sign + 21; // an integer of up to 21 digits
-    return sign + 24; // d.dddddddddddddddde+XXX
+  if (x === 0) return 1;
+  if (Number.isInteger(x) && x < 1e21 && x > -1e21) {
+    // a / 10 is rounded, but never below a power of ten (exact up to 1e22) that the exact
+    // quotient reaches, so the count is never short.
+    let digits = 1;
+    for (let a = x < 0 ? -x : x; a >= 10; a /= 10) digits++;
+    return digits + (x < 0 ? 1 : 0);
   }
-  if (a === 0) return 1;
-  if (a >= 0.01) return sign + 20;
-  if (a >= 0.001) return sign + 21;
-  if (a >= 0.0001) return sign + 22;
-  if (a >= 0.00001) return sign + 23;
-  if (a >= 0.000001) return sign + 24;
-  return sign + 24; // d.dddddddddddddddde-XXX
+  boundByHighBits ??= buildBoundTable();
+  F64[0] = x;
+  return boundByHighBits[U32[HIGH]! >>> 16]!;
 }
 
 /** An upper bound of `JSON.stringify(values).length`, brackets included. */
 export function valuesJsonBound(values: readonly number[]): number {
-  const known = MEASURED.get(values);
-  if (known !== undefined) return known;
-  let bytes = 2;
-  for (let i = 0; i < values.length; i++) bytes += numberJsonBound(values[i]!) + 1;
+  const n = values.length;
+  let bytes = 1 + n; // `[`, and after each component a `,` or the closing `]`
+  if (n === 0) return 2;
+  const f64 = F64;
+  const u32 = U32;
+  const high = HIGH;
+  boundByHighBits ??= buildBoundTable();
+  const table = boundByHighBits;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (x === 0) bytes += 1;
+    else {
+      f64[0] = x;
+      bytes += table[u32[high]! >>> 16]!;
+    }
+  }
   return bytes;
 }
 
-/** `{"id":,"values":[],"metadata":}` plus the comma between records. */
-const RECORD_OVERHEAD_BYTES = 40;
+/**
+ * `{"id":,"values":,"metadata":}` plus the comma between records: 30 bytes, exactly what the
+ * client's `JSON.stringify` adds around a record's id, values and metadata (no `sparseValues`:
+ * orch sends dense vectors only).
+ */
+const RECORD_OVERHEAD_BYTES = 30;
 /** `{"vectors":[],"namespace":}` */
 const ENVELOPE_BYTES = 30;
 
 /**
- * An upper bound of the JSON size of one record in an upsert body: id and metadata measured
- * exactly, the values by {@link valuesJsonBound} (printing them would cost as much as the
- * client's own serialization).
+ * An upper bound of the JSON size of one record in an upsert body: the id measured exactly, the
+ * values by {@link valuesJsonBound} and the metadata by {@link metadataJsonBound} (printing them
+ * would cost as much as the client's own serialization).
  */
-export function recordJsonBound(
-  record: PineconeRecord,
-  metadataSize = metadataBytes(record.metadata),
-): number {
+export function recordJsonBound(record: PineconeRecord): number {
   return (
     RECORD_OVERHEAD_BYTES +
-    Buffer.byteLength(JSON.stringify(record.id)) +
+    jsonStringBytes(record.id) +
     (record.values ? valuesJsonBound(record.values) : 0) +
-    metadataSize
+    metadataJsonBound(record.metadata)
   );
 }
 
 /**
  * Split records into upsert requests of at most {@link LIMITS.upsertRecords} records and
- * {@link LIMITS.upsertBytes} bytes of JSON body, in order.
+ * {@link LIMITS.upsertBytes} bytes of JSON body, in order. `sizes[i]`, when given, is the
+ * {@link recordJsonBound} of `records[i]` already measured.
  */
 export function planUpsertBatches(
   records: readonly PineconeRecord[],
   namespace: string,
   limits: { records: number; bytes: number } = { records: LIMITS.upsertRecords, bytes: LIMITS.upsertBytes },
+  sizes?: readonly number[],
 ): PineconeRecord[][] {
-  const envelope = ENVELOPE_BYTES + Buffer.byteLength(JSON.stringify(namespace));
+  const envelope = ENVELOPE_BYTES + jsonStringBytes(namespace);
   const batches: PineconeRecord[][] = [];
-  let current: PineconeRecord[] = [];
+  let start = 0;
   let size = envelope;
-  for (const record of records) {
-    const bytes = recordJsonBound(record);
-    if (current.length > 0 && (current.length >= limits.records || size + bytes > limits.bytes)) {
-      batches.push(current);
-      current = [];
+  for (let i = 0; i < records.length; i++) {
+    const bytes = sizes ? sizes[i]! : recordJsonBound(records[i]!);
+    if (i > start && (i - start >= limits.records || size + bytes > limits.bytes)) {
+      batches.push(records.slice(start, i));
+      start = i;
       size = envelope;
     }
-    current.push(record);
     size += bytes;
   }
-  if (current.length > 0) batches.push(current);
+  if (records.length > start) batches.push(records.slice(start));
   return batches;
 }
 

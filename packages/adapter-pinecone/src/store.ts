@@ -24,6 +24,7 @@ import {
   jsonStringBytes,
   LIMITS,
   MAX_DOCUMENT_BYTES,
+  type OutgoingRecord,
   PART_INDEX_KEY,
   PART_RECORD_KEY,
   PART_TEXT_KEY,
@@ -291,23 +292,29 @@ export class PineconeVectorStore extends VectorStoreBase {
 
   protected async doUpsert(info: CollectionInfo, records: readonly NormalizedVectorRecord[]): Promise<void> {
     const target = await this.#target(info);
-    const outgoing = records.map((r) => toPineconeRecord(r, info.dimension));
-    const spilled = outgoing.filter((o) => o.version !== undefined);
+    const main: PineconeRecord[] = [];
+    const sizes: number[] = [];
+    const spilled: OutgoingRecord[] = [];
+    for (const r of records) {
+      const o = toPineconeRecord(r, info.dimension);
+      main.push(o.record);
+      sizes.push(o.bytes);
+      if (o.version !== undefined) spilled.push(o);
+    }
     // Parts first, so a record never points at parts that are not written yet.
-    const parts = await this.#send(
-      target,
-      target.documents,
-      spilled.flatMap((o) => o.parts),
-    );
-    const main = parts.failure
+    const parts =
+      spilled.length === 0
+        ? { sent: 0 }
+        : await this.#send(
+            target,
+            target.documents,
+            spilled.flatMap((o) => o.parts),
+          );
+    const sent = parts.failure
       ? { sent: 0, failure: parts.failure }
-      : await this.#send(
-          target,
-          target.namespace,
-          outgoing.map((o) => o.record),
-        );
-    if (main.failure !== undefined) {
-      throw this.#gone(target.index, main.failure).withDetails({ recordsSentInChunk: main.sent });
+      : await this.#send(target, target.namespace, main, sizes);
+    if (sent.failure !== undefined) {
+      throw this.#gone(target.index, sent.failure).withDetails({ recordsSentInChunk: sent.sent });
     }
     // The parts of the versions these records replaced.
     for (const group of chunk(spilled, LIMITS.idsPerRequest)) {
@@ -327,14 +334,16 @@ export class PineconeVectorStore extends VectorStoreBase {
    * Upsert records into one namespace in requests within 1,000 records and 2 MB, at most
    * `upsertConcurrency` of them in flight (so the client prepares the next request while the
    * service handles one). After a failure no new request starts; the ones in flight finish.
-   * Reports how many records the successful requests carried, and the first failure.
+   * Reports how many records the successful requests carried, and the first failure. `sizes`:
+   * the records' JSON size bounds, when already measured.
    */
   async #send(
     target: Target,
     namespace: string,
     records: readonly PineconeRecord[],
+    sizes?: readonly number[],
   ): Promise<{ sent: number; failure?: unknown }> {
-    const batches = planUpsertBatches(records, namespace);
+    const batches = planUpsertBatches(records, namespace, undefined, sizes);
     const { caller, upsertConcurrency } = this.#settings;
     let next = 0;
     let sent = 0;

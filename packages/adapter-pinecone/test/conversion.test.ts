@@ -11,10 +11,13 @@ import {
   jsonStringBytes,
   LIMITS,
   MAX_PINECONE_METADATA_BYTES,
+  metadataBytes,
+  metadataJsonBound,
   numberJsonBound,
   PART_TEXT_BYTES,
   planFetchBatches,
   planUpsertBatches,
+  recordJsonBound,
   splitDocument,
   toPineconeMetric,
   toPineconeRecord,
@@ -212,18 +215,23 @@ describe('the JSON size bound of vector values', () => {
     assert.ok(JSON.stringify(v).length <= valuesJsonBound(v));
   });
 
-  it('is what toPineconeValues measured in passing, and upsert bodies built from it stay within 2 MB', () => {
+  it('sends values as they are, and upsert bodies planned from the measured sizes stay within 2 MB', () => {
     const vector = Array.from({ length: 384 }, (_, i) => Math.cos(i * 7.1) * (i % 7 === 0 ? 1e-7 : 0.3));
     const values = toPineconeValues(vector);
     assert.equal(values, vector, 'sent as it is');
     assert.ok(JSON.stringify(values).length <= valuesJsonBound(values));
-    const records = Array.from(
-      { length: 1500 },
-      (_, i) =>
-        toPineconeRecord({ id: `r${i}`, vector: vector.map((x) => x * (1 + i / 7)), metadata: { i } }, 384)
-          .record,
+    const outgoing = Array.from({ length: 1500 }, (_, i) =>
+      toPineconeRecord({ id: `r${i}`, vector: vector.map((x) => x * (1 + i / 7)), metadata: { i } }, 384),
     );
-    for (const batch of planUpsertBatches(records, 'ns'))
+    const records = outgoing.map((o) => o.record);
+    const sizes = outgoing.map((o) => o.bytes);
+    const planned = planUpsertBatches(records, 'ns', undefined, sizes);
+    assert.deepEqual(
+      planned.map((b) => b.length),
+      planUpsertBatches(records, 'ns').map((b) => b.length),
+      'the same plan as measuring again',
+    );
+    for (const batch of planned)
       assert.ok(Buffer.byteLength(JSON.stringify({ vectors: batch, namespace: 'ns' })) <= LIMITS.upsertBytes);
   });
 
@@ -231,5 +239,117 @@ describe('the JSON size bound of vector values', () => {
     const v = Array.from({ length: 384 }, (_, i) => Math.sin(i * 12.9898) * 0.08);
     const real = JSON.stringify(v).length;
     assert.ok(valuesJsonBound(v) <= real * 1.1, `${valuesJsonBound(v)} vs ${real}`);
+  });
+});
+
+describe('JSON sizes counted without printing', () => {
+  it('counts strings exactly as Buffer.byteLength(JSON.stringify(s)), lone surrogates included', () => {
+    const samples = [
+      '',
+      'plain',
+      '"quoted" \\ back',
+      '\u0000\u0001\b\t\n\f\r\u001f\u007f',
+      'é€😀',
+      '\ud800',
+      'a\udc00b',
+      '\ud83d\ude00\ud83d',
+      'x'.repeat(50_000),
+    ];
+    for (let c = 0; c < 0x10000; c += 97) samples.push(String.fromCharCode(c, c + 1, 0x41));
+    for (const s of samples)
+      assert.equal(jsonStringBytes(s), Buffer.byteLength(JSON.stringify(s)), JSON.stringify(s));
+  });
+
+  it('bounds every double from above by sign, exponent and first mantissa bits, and integers exactly', () => {
+    const f64 = new Float64Array(1);
+    const bits = new BigUint64Array(f64.buffer);
+    for (let high = 0n; high < 65536n; high++) {
+      // Both ends of each bucket and a point inside.
+      for (const low of [0n, 1n, (1n << 47n) + 12345n, (1n << 48n) - 1n]) {
+        bits[0] = (high << 48n) | low;
+        const x = f64[0]!;
+        if (!Number.isFinite(x) || x === 0) continue;
+        assert.ok(JSON.stringify(x).length <= numberJsonBound(x), `${x}`);
+        assert.ok(JSON.stringify([x]).length <= valuesJsonBound([x]), `[${x}]`);
+      }
+    }
+    // Around every power of ten, where the length changes.
+    for (let n = -323; n <= 308; n++) {
+      f64[0] = 10 ** n;
+      const at = bits[0]!;
+      for (let d = -2n; d <= 2n; d++) {
+        bits[0] = at + d;
+        const x = f64[0]!;
+        assert.ok(JSON.stringify(x).length <= numberJsonBound(x), `${x}`);
+        assert.ok(JSON.stringify(-x).length <= numberJsonBound(-x), `${-x}`);
+      }
+    }
+    for (let k = 0; k <= 20; k++)
+      for (const x of [10 ** k, 10 ** k - 1, -(10 ** k), 2 ** 53 - 1, -(2 ** 53), 123456789012345680000])
+        assert.ok(JSON.stringify(x).length <= numberJsonBound(x), `${x}`);
+    for (const x of [0, 7, -7, 10, 99, 100, -1234, 2 ** 31, 2 ** 53 - 1])
+      assert.equal(numberJsonBound(x), JSON.stringify(x).length, `${x}`);
+    assert.equal(numberJsonBound(-0), 1);
+  });
+
+  it('bounds metadata from above, exactly for keys, strings and booleans', () => {
+    const samples: Record<string, unknown>[] = [
+      {},
+      { a: 'x' },
+      { status: 'open', i: 12, flag: true, off: false },
+      { t: 'é"\n😀', x: -0.000123456789, big: 1e300, neg: -12.5 },
+      { 'orch:document': 'doc', k: 1 },
+    ];
+    for (const m of samples) assert.ok(metadataJsonBound(m) >= metadataBytes(m), JSON.stringify(m));
+    assert.equal(
+      metadataJsonBound({ status: 'open', flag: true, t: 'é"😀' }),
+      metadataBytes({ status: 'open', flag: true, t: 'é"😀' }),
+    );
+    assert.equal(metadataJsonBound(undefined), 0);
+    assert.equal(metadataJsonBound({}), 2);
+    assert.equal(
+      metadataJsonBound({ k: 'v' }, DOCUMENT_KEY, 'text'),
+      metadataBytes({ k: 'v', [DOCUMENT_KEY]: 'text' }),
+    );
+    assert.equal(
+      metadataJsonBound(undefined, DOCUMENT_KEY, 'text'),
+      metadataBytes({ [DOCUMENT_KEY]: 'text' }),
+    );
+  });
+
+  it('gives each outgoing record a size bound at or above its JSON in a request', () => {
+    const vector = Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.2);
+    for (const record of [
+      { id: 'a', vector },
+      { id: 'é"', vector, metadata: { k: 'v', n: 3.25 } },
+      { id: 'd', vector, metadata: { k: 'v' }, document: 'short "doc"' },
+      { id: 'big', vector, metadata: { k: 1 }, document: 'ü'.repeat(30_000) },
+      { id: 'z', vector: [0, 0, 0] },
+    ]) {
+      const out = toPineconeRecord(record, record.vector.length, () => 'v1');
+      const json = Buffer.byteLength(JSON.stringify(out.record)) + 1; // and a comma
+      assert.ok(out.bytes >= json, `${record.id}: ${out.bytes} < ${json}`);
+      assert.equal(out.bytes, recordJsonBound(out.record));
+      assert.ok(out.bytes - json < 40 + record.vector.length * 2, `${record.id}: tight`);
+    }
+  });
+
+  it('keeps a document inline exactly up to 40,960 bytes of metadata, even where the bound is over', () => {
+    // Numbers the bound over-counts, so that the exact size decides near the limit.
+    const metadata = { a: 0.5, b: 0.25, c: 1.5 };
+    const base = metadataBytes({ ...metadata, [DOCUMENT_KEY]: '' });
+    for (const extra of [0, 1]) {
+      const document = 'd'.repeat(MAX_PINECONE_METADATA_BYTES - base + extra);
+      assert.ok(metadataJsonBound(metadata, DOCUMENT_KEY, document) > MAX_PINECONE_METADATA_BYTES);
+      const out = toPineconeRecord({ id: 'r', vector: [1, 0], metadata, document }, 2, () => 'v1');
+      if (extra === 0) {
+        assert.equal(out.parts.length, 0, 'exactly at the limit: inline');
+        assert.equal(out.record.metadata?.[DOCUMENT_KEY], document);
+        assert.ok(out.bytes >= Buffer.byteLength(JSON.stringify(out.record)));
+      } else {
+        assert.equal(out.version, 'v1', 'one byte over: part records');
+        assert.equal(out.record.metadata?.['orch:document_parts'], out.parts.length);
+      }
+    }
   });
 });

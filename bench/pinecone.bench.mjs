@@ -13,7 +13,9 @@
 // the same requests and that ratio is the adapter's overhead proper; a third side shows
 // `upsertConcurrency: 2` (two requests in flight). A last section measures the client side alone,
 // against a fetch that answers at once (no server), best of 12, and counts the upsert requests
-// and bytes each side sent there.
+// and bytes each side sent there. Besides each side's median and sum, two rows pair every orch
+// slice (and query) with the raw one run next to it and give the median of those ratios, which a
+// burst of load elsewhere on the machine disturbs least.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -114,21 +116,27 @@ async function upsertRound(round) {
     orch: (k) => store.upsert('bench', orchRecords.slice(k * 1000, (k + 1) * 1000)),
     seq: (k) => pipelined.upsert('bench', orchRecords.slice(k * 1000, (k + 1) * 1000)),
   };
-  const totals = { raw: { ms: 0, cpu: 0 }, orch: { ms: 0, cpu: 0 }, seq: { ms: 0, cpu: 0 } };
+  const totals = {
+    raw: { ms: 0, cpu: 0, slices: [] },
+    orch: { ms: 0, cpu: 0, slices: [] },
+    seq: { ms: 0, cpu: 0, slices: [] },
+  };
   gc();
   for (let k = 0; k < VECTORS / 1000; k++) {
     for (const side of rotate(['raw', 'orch', 'seq'], k + round)) {
       const t = await time(() => sides[side](k));
       totals[side].ms += t.ms;
       totals[side].cpu += t.cpu;
+      totals[side].slices.push(t.ms);
     }
   }
   return { totals, index, store, pipelined };
 }
 
 const rows = [];
-const row = (name, raw, orch, note = '') => {
-  rows.push({ name, raw, orch, note });
+/** `ratio`: given for a paired statistic (the median of per-pair ratios), else orch / raw. */
+const row = (name, raw, orch, note = '', ratio = orch / raw) => {
+  rows.push({ name, raw, orch, note, ratio });
   console.log(`  ${name}: raw ${raw.toFixed(1)}, orch ${orch.toFixed(1)}`);
 };
 
@@ -136,13 +144,18 @@ try {
   console.log(
     `pinecone: ${VECTORS} x ${DIM} (cosine), emulator ${emulatorUrl}, ${ROUNDS} rounds, raw batches of ${RAW_BATCH} (largest ${biggest} bytes)`,
   );
-  const per = { raw: { ms: [], cpu: [] }, orch: { ms: [], cpu: [] }, seq: { ms: [], cpu: [] } };
+  const per = {
+    raw: { ms: [], cpu: [], slices: [] },
+    orch: { ms: [], cpu: [], slices: [] },
+    seq: { ms: [], cpu: [], slices: [] },
+  };
   let last;
   for (let round = 0; round < ROUNDS; round++) {
     const r = await upsertRound(round);
     for (const side of ['raw', 'orch', 'seq']) {
       per[side].ms.push(r.totals[side].ms);
       per[side].cpu.push(r.totals[side].cpu);
+      per[side].slices.push(...r.totals[side].slices);
     }
     if (last) {
       // Keep the emulator's memory to the last round's indexes.
@@ -165,6 +178,17 @@ try {
     check,
   );
   row(`upsert ${VECTORS} x ${DIM}, wall ms (sum of ${ROUNDS})`, sum(per.raw.ms), sum(per.orch.ms));
+  // Paired: each 1,000-record slice of orch against the raw slice run next to it (same records,
+  // same moment), so a burst of load elsewhere on the machine counts against both.
+  const paired = (a, b) => median(a.map((x, i) => b[i] / x));
+  const slices = per.raw.slices.length;
+  row(
+    `upsert, 1,000-record slice, wall ms (median of ${slices}; ratio: median of per-slice ratios)`,
+    median(per.raw.slices),
+    median(per.orch.slices),
+    '',
+    paired(per.raw.slices, per.orch.slices),
+  );
   row(`upsert, orch 2 in flight, wall ms (median of ${ROUNDS})`, median(per.raw.ms), median(per.seq.ms));
   row(`upsert, orch 2 in flight, wall ms (sum of ${ROUNDS})`, sum(per.raw.ms), sum(per.seq.ms));
   row(`upsert, client CPU ms (median of ${ROUNDS})`, median(per.raw.cpu), median(per.orch.cpu));
@@ -211,6 +235,13 @@ try {
     mismatches === 0 ? 'same ids' : `${mismatches} queries differ`,
   );
   row(`filtered top-10, wall ms (sum of ${QUERIES})`, sum(q.raw.ms), sum(q.orch.ms));
+  row(
+    `filtered top-10, wall ms (median of ${QUERIES}; ratio: median of per-query ratios)`,
+    median(q.raw.ms),
+    median(q.orch.ms),
+    '',
+    paired(q.raw.ms, q.orch.ms),
+  );
   row(`filtered top-10, client CPU ms (sum of ${QUERIES})`, q.raw.cpu, q.orch.cpu);
   await last.store.close();
   await last.pipelined.close();
@@ -290,7 +321,7 @@ try {
   console.log('\n| benchmark | raw client | orch adapter | orch / raw | check |\n|---|---:|---:|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.name} | ${r.raw.toFixed(1)} | ${r.orch.toFixed(1)} | ${(r.orch / r.raw).toFixed(3)}x | ${r.note} |`,
+      `| ${r.name} | ${r.raw.toFixed(1)} | ${r.orch.toFixed(1)} | ${r.ratio.toFixed(3)}x | ${r.note} |`,
     );
 } finally {
   emulator.kill('SIGTERM');

@@ -57,7 +57,14 @@ export const sqliteAdapter: AdapterRegistration = defineAdapter({
       functions: sqliteVecFunctions,
       tablePrefix: merged.tablePrefix,
       shareKey: engineKeyOf('better-sqlite3', settings),
-      exactScan: settings.path === ':memory:' ? undefined : { driverModule, settings: settings.connection },
+      exactScan:
+        settings.path === ':memory:'
+          ? undefined
+          : {
+              driverModule,
+              settings: settings.connection,
+              ...(merged.vectorIndex === 'hnsw' ? { hnsw: {} } : {}),
+            },
       open: () => new SqliteOperationalStore({ settings, scheme }),
     });
   },

@@ -11,12 +11,21 @@ import {
 export interface SqliteOptions extends SqliteFamilyOptions {
   /** Load sqlite-vec into every connection (URL `?vec=0` to skip); default true. The vector store needs it. */
   readonly vectorExtension?: boolean;
+  /**
+   * Vector stores: `exact` (default) answers every query exactly; `hnsw` (URL
+   * `?vector_index=hnsw`) answers unfiltered queries on collections of 10,000 records or more
+   * from an in-memory HNSW graph (approximate); filtered queries stay exact.
+   */
+  readonly vectorIndex?: 'exact' | 'hnsw';
 }
 
-/** The SQLite family's options plus sqlite-vec's switch, nothing else. */
+/** The SQLite family's options plus sqlite-vec's switch and the vector index choice. */
 const options = sqliteFamilyOptions(
-  { vectorExtension: z.boolean().optional() },
-  { vec: { option: 'vectorExtension', type: 'boolean' } },
+  { vectorExtension: z.boolean().optional(), vectorIndex: z.enum(['exact', 'hnsw']).optional() },
+  {
+    vec: { option: 'vectorExtension', type: 'boolean' },
+    vector_index: { option: 'vectorIndex', type: 'string' },
+  },
 );
 
 /** The store config schema. */

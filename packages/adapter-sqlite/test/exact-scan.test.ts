@@ -71,3 +71,24 @@ describe('exact search through the scan worker (sqlite:)', () => {
     await ops.close();
   });
 });
+
+describe('?vector_index=hnsw', () => {
+  it('turns on the approximate index for unfiltered queries; other values are refused', async () => {
+    const file = tmp.file('hnsw.db');
+    const store = await createAdapter('vector', sqliteUrl(file, 'vector_index=hnsw'));
+    await store.ensureCollection('tasks', { dimension: DIM, metric: 'cosine' });
+    await store.upsert('tasks', [{ id: 'a', vector: unit(1) }]);
+    expect((await store.query('tasks', { vector: unit(1), topK: 1 }))[0]!.id).toBe('a');
+    expect(await details(store)).toMatchObject({
+      exactSearch: 'scan worker',
+      approximateIndex: 'hnsw (unfiltered queries, collections of 10000+ records)',
+    });
+    await store.close();
+    const exact = await createAdapter('vector', sqliteUrl(file));
+    expect((await details(exact)).approximateIndex).toBeUndefined();
+    await exact.close();
+    await expect(createAdapter('vector', sqliteUrl(file, 'vector_index=annoy'))).rejects.toMatchObject({
+      code: 'ORCH_INVALID_CONFIG',
+    });
+  });
+});

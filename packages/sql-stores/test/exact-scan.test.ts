@@ -231,3 +231,100 @@ for (const engine of engines) {
     });
   });
 }
+
+/** Clustered data (what embeddings look like): 40 centres, records scattered around them. */
+function clustered(random: () => number, count: number, dim: number, from = 0): VectorRecord[] {
+  const centres = Array.from({ length: 40 }, (_, c) => {
+    const r = rng(1000 + c);
+    return Array.from({ length: dim }, () => r() * 2 - 1);
+  });
+  return Array.from({ length: count }, (_, i) => ({
+    id: `c${from + i}`,
+    vector: centres[(from + i) % 40]!.map((x) => x + 0.3 * (random() * 2 - 1)),
+    metadata: { status: pick(random, STATUSES) },
+  }));
+}
+
+for (const metric of METRICS) {
+  describe(`opt-in HNSW (better-sqlite3, ${metric})`, () => {
+    const engine = engines[0]!;
+    let temp: ReturnType<typeof tempDir>;
+    let approx: SqlVectorStore;
+    let exact: SqlVectorStore;
+    let other: SqliteFamilyStore;
+    const dim = 32;
+
+    beforeEach(async () => {
+      temp = tempDir();
+      const file = temp.file('hnsw.db');
+      approx = new SqlVectorStore({
+        executor: engine.open(file),
+        scheme: engine.scheme,
+        functions: engine.functions,
+        ownsExecutor: true,
+        exactScan: {
+          driverModule: driverModule(engine.driver),
+          settings: embeddedSettings(file, {}).connection,
+          hnsw: { minRecords: 1000 },
+        },
+      });
+      other = engine.open(file);
+      exact = new SqlVectorStore({ executor: other, scheme: engine.scheme, functions: engine.functions });
+    });
+
+    afterEach(async () => {
+      await approx.close();
+      await exact.close();
+      await other.close();
+      temp.cleanup();
+    });
+
+    it('finds at least 95% of the exact top 10, with exact distances, and follows writes', async () => {
+      const random = rng(21 + metric.length);
+      await approx.ensureCollection('items', { dimension: dim, metric });
+      // Below the threshold: exact.
+      await approx.upsert('items', clustered(random, 600, dim));
+      const small = { vector: clustered(random, 1, dim, 7)[0]!.vector as number[], topK: 10 };
+      expect(await approx.query('items', small)).toEqual(await exact.query('items', small));
+
+      await approx.upsert('items', clustered(random, 3000, dim, 600));
+      let found = 0;
+      const queries = clustered(random, 30, dim, 5000);
+      for (const q of queries) {
+        const query = { vector: q.vector as number[], topK: 10 };
+        const truth = await exact.query('items', query);
+        const got = await approx.query('items', query);
+        expect(got).toHaveLength(10);
+        const byId = new Map(truth.map((m) => [m.id, m]));
+        for (const m of got) {
+          const t = byId.get(m.id);
+          if (t) {
+            found++;
+            expect(m.distance).toBe(t.distance);
+          }
+        }
+        for (let i = 1; i < got.length; i++)
+          expect(got[i]!.distance).toBeGreaterThanOrEqual(got[i - 1]!.distance);
+      }
+      expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95);
+
+      // Filtered queries stay exact.
+      const filtered = { vector: queries[0]!.vector as number[], topK: 10, filter: { status: 'open' } };
+      expect(await approx.query('items', filtered)).toEqual(await exact.query('items', filtered));
+
+      // Writes by another connection reach the graph: a new record is found, a deleted one is not.
+      const probe = queries[1]!.vector as number[];
+      // For ip the nearest is the longest in the probe's direction, not the probe itself.
+      const own = probe.map((x) => (metric === 'ip' ? 10 * x : x));
+      await exact.upsert('items', [{ id: 'fresh', vector: own }]);
+      expect((await approx.query('items', { vector: probe, topK: 3 }))[0]!.id).toBe('fresh');
+      await exact.delete('items', { ids: ['fresh'] });
+      expect((await approx.query('items', { vector: probe, topK: 10 })).map((m) => m.id)).not.toContain(
+        'fresh',
+      );
+      await exact.upsert('items', [{ id: 'c601', vector: own }]);
+      expect((await approx.query('items', { vector: probe, topK: 3 }))[0]!.id).toBe('c601');
+      expect((await approx.health()).details.approximateIndex).toMatch(/^hnsw/);
+    });
+  });
+}

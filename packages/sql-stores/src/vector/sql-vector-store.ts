@@ -63,7 +63,8 @@ export interface SqlVectorStoreOptions {
    * memory (one contiguous Float32Array) and scans them with SIMD, instead of through the
    * engine's SQL distance functions; results are the same. Needs a file (its own read
    * connection); queries inside a transaction, on a zero query vector, or where the scan library
-   * does not load take the SQL path. Default: none (SQL).
+   * does not load take the SQL path. `exactScan.hnsw` adds an approximate HNSW graph for
+   * unfiltered queries on large collections. Default: none (SQL).
    */
   readonly exactScan?: ExactScanOptions;
 }
@@ -215,6 +216,11 @@ export class SqlVectorStore extends VectorStoreBase {
       collections: row?.n ?? 0,
       exactSearch,
       scannedQueries: this.#scanned,
+      ...(scanner?.hnswMinRecords === undefined
+        ? {}
+        : {
+            approximateIndex: `hnsw (unfiltered queries, collections of ${scanner.hnswMinRecords}+ records)`,
+          }),
     };
   }
 

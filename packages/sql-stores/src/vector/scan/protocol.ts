@@ -28,6 +28,11 @@ export interface ScanRequest {
   readonly distance: { readonly sql: string; readonly params: readonly unknown[] };
   /** Extra columns of the result rows (`, r.vector, r.metadata, r.document` or part of it). */
   readonly projection: string;
+  /**
+   * Answer an unfiltered query from an HNSW graph of the collection (built on first use, kept in
+   * step with the cache) once it holds at least `minRecords` records; null: always exact.
+   */
+  readonly hnsw: { readonly minRecords: number } | null;
 }
 
 /** Rows as the SQL path returns them: id, distance and the projected columns. */

@@ -29,6 +29,18 @@ type ExactSearch = (
   threads: number,
 ) => { keys: BigUint64Array; distances: Float32Array };
 
+interface HnswIndex {
+  add(keys: BigUint64Array, vectors: Float32Array, threads?: number): void;
+  search(
+    vector: Float32Array,
+    k: number,
+    threads?: number,
+  ): { keys: BigUint64Array; distances: Float32Array };
+  remove(keys: BigUint64Array): unknown;
+  size(): number;
+}
+type HnswConstructor = new (options: Record<string, unknown>) => HnswIndex;
+
 interface Cache {
   readonly dimension: number;
   /** Cosine: vectors are stored divided by their norm, so the scan is an inner product. */
@@ -49,6 +61,8 @@ interface Cache {
   filters: Map<string, FilterMemo>;
   /** Floats held by the memoized filter matrices (at most the cache's own `size · dimension`). */
   memoFloats: number;
+  /** The HNSW graph over the cached rows (keys: rowids), once an approximate query built it. */
+  hnsw: HnswIndex | undefined;
 }
 
 interface FilterMemo {
@@ -62,6 +76,7 @@ const caches = new Map<string, Cache>();
 const statements = new Map<string, NativeStatement>();
 let db: NativeDatabase | undefined;
 let exactSearch: ExactSearch | undefined;
+let HnswIndexClass: HnswConstructor | undefined;
 let unavailable: string | undefined;
 let scratch = new Float32Array(0);
 const LOAD_CHUNK = 8192;
@@ -69,8 +84,11 @@ const MAX_FILTERS = 8;
 
 async function open(): Promise<void> {
   try {
-    const mod = (await import('usearch')) as unknown as { default?: { exactSearch?: ExactSearch } };
+    const mod = (await import('usearch')) as unknown as {
+      default?: { exactSearch?: ExactSearch; Index?: HnswConstructor };
+    };
     exactSearch = mod.default?.exactSearch;
+    HnswIndexClass = mod.default?.Index;
     if (typeof exactSearch !== 'function') throw new Error('usearch has no exactSearch');
   } catch (err) {
     unavailable = `usearch did not load: ${err instanceof Error ? err.message : String(err)}`;
@@ -125,6 +143,7 @@ function emptyCache(dimension: number, normalized: boolean): Cache {
     version: 0,
     filters: new Map(),
     memoFloats: 0,
+    hnsw: undefined,
   };
 }
 
@@ -160,9 +179,9 @@ function append(cache: Cache, rowid: number, blob: unknown): void {
   if (rowid > cache.maxRowid) cache.maxRowid = rowid;
 }
 
-function remove(cache: Cache, rowid: number): void {
+function remove(cache: Cache, rowid: number): boolean {
   const slot = cache.slotOf.get(rowid);
-  if (slot === undefined) return;
+  if (slot === undefined) return false;
   cache.slotOf.delete(rowid);
   const last = --cache.size;
   if (slot !== last) {
@@ -172,6 +191,7 @@ function remove(cache: Cache, rowid: number): void {
     cache.rowids[slot] = moved;
     cache.slotOf.set(moved, slot);
   }
+  return true;
 }
 
 function readRowsAbove(cache: Cache, table: string, after: number): void {
@@ -222,6 +242,8 @@ function refresh(req: ScanRequest): Cache {
     if (rid === cache.maxRowid) recompute = true;
     remove(cache, rid);
   }
+  // Slots below this hold rows the cache had and kept; re-read and new rows are appended after.
+  const kept = cache.size;
   if (recompute) {
     let max = 0;
     for (let i = 0; i < cache.size; i++) if (cache.rowids[i]! > max) max = cache.rowids[i]!;
@@ -240,6 +262,15 @@ function refresh(req: ScanRequest): Cache {
       append(cache, Number(r.rid), r.vector);
   }
   readRowsAbove(cache, req.table, above);
+  if (cache.hnsw) {
+    if (touched.size > 0) cache.hnsw.remove(BigUint64Array.from(touched, (rid) => BigInt(rid)));
+    if (cache.size > kept) {
+      const dim = cache.dimension;
+      const keys = BigUint64Array.from(cache.rowids.subarray(kept, cache.size), (rid) => BigInt(rid));
+      cache.hnsw.remove(keys);
+      cache.hnsw.add(keys, cache.data.slice(kept * dim, cache.size * dim), 1);
+    }
+  }
   cache.seq = maxSeq;
   cache.version++;
   cache.filters.clear();
@@ -351,13 +382,45 @@ function candidates(cache: Cache, req: ScanRequest): number[] {
   }
 }
 
+/** Connectivity and search breadths of the HNSW graph (usearch's M, ef_construction, ef). */
+const HNSW = { connectivity: 16, expansion_add: 64, expansion_search: 64 };
+
+/** Rowids of about the best `max(2k, k + 16)` rows by the HNSW graph (built on first use). */
+function approximateCandidates(cache: Cache, req: ScanRequest): number[] {
+  const dim = cache.dimension;
+  if (!cache.hnsw) {
+    const index = new HnswIndexClass!({
+      dimensions: dim,
+      metric: req.metric === 'l2' ? 'l2sq' : 'ip',
+      ...HNSW,
+    });
+    if (cache.size > 0) {
+      const keys = BigUint64Array.from(cache.rowids.subarray(0, cache.size), (rid) => BigInt(rid));
+      index.add(keys, cache.data.subarray(0, cache.size * dim), 0);
+    }
+    cache.hnsw = index;
+  }
+  let query = req.vector;
+  if (cache.normalized) {
+    query = new Float32Array(req.vector.length);
+    for (let i = 0; i < query.length; i++) query[i] = req.vector[i]! / req.norm;
+  }
+  const found = cache.hnsw.search(query, Math.min(cache.size, Math.max(2 * req.topK, req.topK + 16)), 1);
+  return Array.from(found.keys, Number);
+}
+
 function answer(req: ScanRequest): ScanRow[] {
   for (let attempt = 0; ; attempt++) {
     run('BEGIN');
     try {
       if (attempt > 0) caches.delete(req.table);
       const cache = refresh(req);
-      const rowids = candidates(cache, req);
+      const approximate =
+        req.hnsw !== null &&
+        req.filter === null &&
+        HnswIndexClass !== undefined &&
+        cache.size >= req.hnsw.minRecords;
+      const rowids = approximate ? approximateCandidates(cache, req) : candidates(cache, req);
       if (rowids.length === 0) return [];
       const rows = all(
         `SELECT r.id, ${req.distance.sql} AS distance${req.projection} FROM ${req.table} AS r
@@ -366,7 +429,7 @@ function answer(req: ScanRequest): ScanRow[] {
       );
       // A candidate the table no longer has: a write the change table did not see (a REPLACE
       // without recursive triggers, say). Reload once.
-      if (rows.length < Math.min(req.topK, rowids.length)) throw new StaleCache();
+      if (!approximate && rows.length < Math.min(req.topK, rowids.length)) throw new StaleCache();
       return rows;
     } catch (err) {
       if (!(err instanceof StaleCache) || attempt > 0) throw err;

@@ -9,7 +9,16 @@ export interface ExactScanOptions {
   readonly driverModule: URL | string;
   /** The file's connection settings (a file path: an in-memory database has no second connection). */
   readonly settings: ConnectionSettings;
+  /**
+   * Answer unfiltered queries approximately from an HNSW graph (usearch) for collections of at
+   * least `minRecords` records (default {@link HNSW_MIN_RECORDS}); filtered queries, and smaller
+   * collections, stay exact. Default: off.
+   */
+  readonly hnsw?: { readonly minRecords?: number } | undefined;
 }
+
+/** Below this many records an HNSW collection is still searched exactly (the scan is then under 1 ms). */
+export const HNSW_MIN_RECORDS = 10_000;
 
 /** The reason the last request fell back to SQL, or undefined. */
 export type ScanOutcome =
@@ -29,6 +38,7 @@ function workerUrl(): URL {
  */
 export class ExactScanner {
   readonly #init: ScanWorkerInit;
+  readonly #hnsw: { readonly minRecords: number } | null;
   #worker: Worker | undefined;
   readonly #pending = new Map<number, { resolve: (r: ScanReply) => void; reject: (e: unknown) => void }>();
   #next = 0;
@@ -40,20 +50,26 @@ export class ExactScanner {
       driverModule: String(options.driverModule),
       settings: options.settings,
     };
+    this.#hnsw = options.hnsw ? { minRecords: options.hnsw.minRecords ?? HNSW_MIN_RECORDS } : null;
+  }
+
+  /** The HNSW threshold, when approximate search is on. */
+  get hnswMinRecords(): number | undefined {
+    return this.#hnsw?.minRecords;
   }
 
   get unavailable(): string | undefined {
     return this.#unavailable;
   }
 
-  async query(request: Omit<ScanRequest, 'id'>): Promise<ScanOutcome> {
+  async query(request: Omit<ScanRequest, 'id' | 'hnsw'>): Promise<ScanOutcome> {
     if (this.#unavailable !== undefined) return { unavailable: this.#unavailable };
     const worker = this.#start();
     const id = this.#next++;
     const reply = await new Promise<ScanReply>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ ...request, id });
+      worker.postMessage({ ...request, hnsw: this.#hnsw, id });
     });
     if ('rows' in reply) return { rows: reply.rows };
     if ('unavailable' in reply) {

@@ -185,6 +185,30 @@ for (const engine of engines) {
       });
     });
 
+    it('hands a query it cannot scan to the SQL path and says why in health()', async () => {
+      const random = rng(19);
+      await fast.ensureCollection('items', { dimension: DIM, metric: 'l2' });
+      await fast.upsert('items', records(random, 0, 50));
+      await same('items', random, 2);
+      const [row] = await other.query<{ id: number }>(
+        "SELECT id FROM orch_vec_collections WHERE name = 'items'",
+      );
+      // A row written behind orch's back with a vector of the wrong length.
+      await other.execute(`INSERT INTO orch_vec_c${row!.id} (id, vector, norm) VALUES ('bad', ?, 1)`, [
+        new Uint8Array(new Float32Array([1, 2]).buffer),
+      ]);
+      const outcome = await fast.query('items', { vector: vector(random), topK: 3 }).then(
+        (hits) => ({ hits }),
+        (err: { code: string }) => ({ code: err.code }),
+      );
+      const expected = await sql.query('items', { vector: vector(random), topK: 3 }).then(
+        (hits) => ({ hits: hits.length }),
+        (err: { code: string }) => ({ code: err.code }),
+      );
+      expect('code' in outcome ? outcome : { hits: outcome.hits.length }).toEqual(expected);
+      expect((await fast.health()).details.lastScanError).toMatch(/dimensions/);
+    });
+
     it('ranks ties (identical vectors) by id, as the SQL path does', async () => {
       const random = rng(11);
       const base = vector(random);

@@ -125,6 +125,7 @@ export class SqlVectorStore extends VectorStoreBase {
   #writesSincePrune = 0;
   /** Queries answered by the scan worker (health output; tests check the fast path ran). */
   #scanned = 0;
+  #lastScanError: string | undefined;
   #executor: SqlExecutor | undefined;
 
   constructor(options: SqlVectorStoreOptions) {
@@ -216,6 +217,7 @@ export class SqlVectorStore extends VectorStoreBase {
       collections: row?.n ?? 0,
       exactSearch,
       scannedQueries: this.#scanned,
+      ...(this.#lastScanError === undefined ? {} : { lastScanError: this.#lastScanError }),
       ...(scanner?.hnswMinRecords === undefined
         ? {}
         : {
@@ -378,6 +380,11 @@ export class SqlVectorStore extends VectorStoreBase {
       return outcome.rows as unknown as RecordRow[];
     }
     if ('unavailable' in outcome) return undefined;
+    if ('failed' in outcome) {
+      // The scan is an optimisation: answer in SQL, and say why in health().
+      this.#lastScanError = outcome.failed;
+      return undefined;
+    }
     // Make #withTable look the collection up again, as for a failed SQL statement.
     this.#tracked.delete(table);
     throw new OrchError('ORCH_QUERY_FAILED', `Vector query failed: ${outcome.error}`, { kind: 'vector' });

@@ -208,6 +208,13 @@ function readRowsAbove(cache: Cache, table: string, after: number): void {
 }
 
 function fullLoad(req: ScanRequest, seq: number): Cache {
+  // Free the caches of tables that are gone (collections dropped, here or by another process).
+  if (caches.size > 0) {
+    const live = new Set(
+      all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)),
+    );
+    for (const table of caches.keys()) if (!live.has(table)) caches.delete(table);
+  }
   const cache = emptyCache(req.dimension, req.metric === 'cosine');
   const [counted] = all(`SELECT count(*) AS n FROM ${req.table}`);
   reserve(cache, Math.ceil(Number(counted?.n ?? 0) * 1.125) + 16);

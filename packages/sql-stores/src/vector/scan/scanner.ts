@@ -24,7 +24,9 @@ export const HNSW_MIN_RECORDS = 10_000;
 export type ScanOutcome =
   | { readonly rows: ScanRow[] }
   | { readonly missingTable: true; readonly error: string }
-  | { readonly unavailable: string };
+  | { readonly unavailable: string }
+  /** The scan failed for another reason (the store answers this query in SQL). */
+  | { readonly failed: string };
 
 function workerUrl(): URL {
   return import.meta.url.endsWith('.ts')
@@ -66,18 +68,24 @@ export class ExactScanner {
     if (this.#unavailable !== undefined) return { unavailable: this.#unavailable };
     const worker = this.#start();
     const id = this.#next++;
-    const reply = await new Promise<ScanReply>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ ...request, hnsw: this.#hnsw, id });
-    });
+    let reply: ScanReply;
+    try {
+      reply = await new Promise<ScanReply>((resolve, reject) => {
+        this.#pending.set(id, { resolve, reject });
+        if (this.#pending.size === 1) worker.ref();
+        worker.postMessage({ ...request, hnsw: this.#hnsw, id });
+      });
+    } catch (err) {
+      // The worker died (it is started again by the next query).
+      return { failed: err instanceof Error ? err.message : String(err) };
+    }
     if ('rows' in reply) return { rows: reply.rows };
     if ('unavailable' in reply) {
       this.#unavailable = reply.unavailable;
       return { unavailable: reply.unavailable };
     }
     if (reply.missingTable) return { missingTable: true, error: reply.error };
-    throw new Error(reply.error);
+    return { failed: reply.error };
   }
 
   #start(): Worker {

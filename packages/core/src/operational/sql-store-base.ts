@@ -143,6 +143,34 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     return Promise.resolve(undefined);
   }
 
+  /**
+   * True when the driver hooks hand each statement to the engine synchronously, in call order,
+   * and the engine runs them in the order handed over (one connection behind a FIFO). A statement
+   * then frees its scope's queue as soon as it is handed over rather than when it completes, so
+   * statements issued together (`Promise.all`) reach the engine together instead of one round
+   * trip each; their results, errors and order are the same. Default false.
+   */
+  protected get pipelined(): boolean {
+    return false;
+  }
+
+  /**
+   * executeMany as one hand-over that is atomic by itself (all sets or none): a savepoint inside
+   * the open transaction, else a transaction of its own, both kept by the engine. With
+   * {@link SqlStoreBase.pipelined}, executeMany then pipelines like any statement. Optional.
+   */
+  protected driverAtomicExecuteMany?(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+    connection: Connection | undefined,
+  ): Promise<ExecuteResult>;
+
+  /** batch as one atomic hand-over (see {@link SqlStoreBase.driverAtomicExecuteMany}). Optional. */
+  protected driverAtomicBatch?(
+    statements: readonly Statement[],
+    connection: Connection | undefined,
+  ): Promise<ExecuteResult[]>;
+
   /** One statement per parameter set, inside a transaction the base opened. Override for one round trip. */
   protected async driverExecuteMany(
     sql: string,
@@ -308,11 +336,27 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
       }
       if (fast !== undefined) return fast as T[];
     }
-    return this.#inOrder(scope, async () => {
-      await this.#enter(scope);
-      return (await this.#driver({ operation: 'query', sql }, () =>
-        this.driverQuery(sql, values, scope.connection),
-      )) as T[];
+    return this.#issue(scope, { operation: 'query', sql }, () =>
+      this.driverQuery(sql, values, scope.connection),
+    ) as Promise<T[]>;
+  }
+
+  /**
+   * Hand one statement to the driver in the scope's order. Pipelined engines free the queue once
+   * it is handed over (see {@link SqlStoreBase.pipelined}); the others, and a scope that must
+   * first connect or is no longer usable, hold it until the statement completes.
+   */
+  #issue<T>(scope: Scope<Connection>, context: DriverErrorContext, dispatch: () => Promise<T>): Promise<T> {
+    const usable = scope.depth === 0 ? this.isReady : scope.active;
+    if (!this.pipelined || !usable) {
+      return this.#inOrder(scope, async () => {
+        await this.#enter(scope);
+        return this.#driver(context, dispatch);
+      });
+    }
+    return this.#counted(scope, async () => {
+      const handed = await scope.run(async () => ({ result: this.#driver(context, dispatch) }));
+      return handed.result;
     });
   }
 
@@ -338,12 +382,9 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   ): Promise<ExecuteResult> {
     validateSql(sql, 'execute');
     const values = validateParams(params, 'execute');
-    return this.#inOrder(scope, async () => {
-      await this.#enter(scope);
-      return this.#driver({ operation: 'execute', sql }, () =>
-        this.driverExecute(sql, values, scope.connection),
-      );
-    });
+    return this.#issue(scope, { operation: 'execute', sql }, () =>
+      this.driverExecute(sql, values, scope.connection),
+    );
   }
 
   async #executeMany(
@@ -363,6 +404,11 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     }
     const sets = paramSets.map((p, i) => validateParams(p, `executeMany set ${i}`));
     if (sets.length === 0) return { changes: 0 };
+    if (this.pipelined && this.driverAtomicExecuteMany) {
+      return this.#issue(scope, { operation: 'executeMany', sql }, () =>
+        this.driverAtomicExecuteMany!(sql, sets, scope.connection),
+      );
+    }
     return this.#counted(scope, () =>
       this.#transaction(
         scope,
@@ -392,6 +438,11 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
       };
     });
     if (checked.length === 0) return [];
+    if (this.pipelined && this.driverAtomicBatch) {
+      return this.#issue(scope, { operation: 'batch', sql: checked[0]!.sql }, () =>
+        this.driverAtomicBatch!(checked, scope.connection),
+      );
+    }
     return this.#counted(scope, () =>
       this.#transaction(
         scope,

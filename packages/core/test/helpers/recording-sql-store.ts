@@ -104,3 +104,50 @@ export class KeyedRecordingStore extends RecordingSqlStore {
     return this.#key;
   }
 }
+
+/**
+ * A recording store whose engine answers only when told (`answer()`), in the order statements
+ * were handed over, like a connection behind a message queue. `pipelined` says whether the base
+ * may hand over the next statement before the previous one is answered.
+ */
+export class QueuedRecordingStore extends RecordingSqlStore {
+  readonly #pipelined: boolean;
+  readonly #waiting: { resolve: () => void; reject: (err: unknown) => void; sql: string }[] = [];
+
+  constructor(pipelined: boolean) {
+    super();
+    this.#pipelined = pipelined;
+  }
+
+  protected override get pipelined(): boolean {
+    return this.#pipelined;
+  }
+
+  /** Statements handed over and not answered yet. */
+  get unanswered(): string[] {
+    return this.#waiting.map((w) => w.sql);
+  }
+
+  /** Answer everything handed over so far, in order (then let the callers resume). */
+  async answer(): Promise<void> {
+    for (const w of this.#waiting.splice(0)) {
+      if (this.failing.has(w.sql)) w.reject(new Error(`engine refused ${w.sql}`));
+      else w.resolve();
+    }
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  }
+
+  protected override async driverExecute(sql: string, params: readonly SqlValue[]): Promise<ExecuteResult> {
+    this.calls.push({ sql, params, connection: undefined });
+    await new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject, sql }));
+    return { changes: 1 };
+  }
+
+  protected override async driverAtomicExecuteMany(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+  ): Promise<ExecuteResult> {
+    const r = await this.driverExecute(`ATOMIC ${sql} x${paramSets.length}`, []);
+    return { changes: r.changes * paramSets.length };
+  }
+}

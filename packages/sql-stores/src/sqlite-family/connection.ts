@@ -26,6 +26,11 @@ import { narrowInteger, plainRow, toDriverParams, toDriverValue } from './values
 
 type Row = Record<string, unknown>;
 
+/** How an atomic unit was opened: inside the open transaction, or as one of its own. */
+export type AtomicUnit = 'savepoint' | 'transaction';
+/** The savepoint of an atomic unit (one at a time: each ends with the op after it). */
+const ATOMIC_SAVEPOINT = 'orch_atomic';
+
 /** What a connection is for: the writer runs everything; a reader only answers plain reads. */
 export type ConnectionRole = 'writer' | 'reader';
 
@@ -201,6 +206,49 @@ export class SqliteConnection {
   /** Runs inside the transaction the caller opened. */
   batch(statements: readonly (readonly [string, readonly unknown[]])[]): RawExecuteResult[] {
     return statements.map(([sql, params]) => this.execute(sql, params));
+  }
+
+  /**
+   * Open an atomic unit (see OP_ATOMIC): a savepoint inside the open transaction, else a
+   * transaction of its own (IMMEDIATE: it writes).
+   */
+  openAtomic(): AtomicUnit {
+    if (this.db.inTransaction) {
+      this.execute(`SAVEPOINT ${ATOMIC_SAVEPOINT}`, []);
+      return 'savepoint';
+    }
+    this.execute('BEGIN IMMEDIATE', []);
+    return 'transaction';
+  }
+
+  /** Keep (`ok`) or undo an atomic unit; a failed COMMIT undoes it and throws. */
+  closeAtomic(unit: AtomicUnit, ok: boolean): void {
+    if (unit === 'savepoint') {
+      if (!ok) this.execute(`ROLLBACK TO SAVEPOINT ${ATOMIC_SAVEPOINT}`, []);
+      this.execute(`RELEASE SAVEPOINT ${ATOMIC_SAVEPOINT}`, []);
+      return;
+    }
+    if (!ok) return this.rollback();
+    try {
+      this.execute('COMMIT', []);
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  /** `fn` as one atomic unit. */
+  atomically<T>(fn: () => T): T {
+    const unit = this.openAtomic();
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      this.closeAtomic(unit, false);
+      throw err;
+    }
+    this.closeAtomic(unit, true);
+    return result;
   }
 
   /** Roll back the open transaction; nothing to do when SQLite already ended it (e.g. after SQLITE_FULL). */

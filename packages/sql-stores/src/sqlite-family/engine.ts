@@ -8,6 +8,7 @@ import type { ConnectionSettings, NativeDatabase, SqliteDriver } from './driver.
 import {
   type DriverErrorLike,
   misuse,
+  OP_ATOMIC,
   OP_BEGIN,
   OP_EXECUTE_MANY_FLAT,
   OP_EXECUTE_MANY_PART,
@@ -43,12 +44,14 @@ export interface Engine {
   readonly mode: 'inline' | 'worker';
   readonly readers: number;
   run(op: OpCode, sql: string, params: unknown): Promise<unknown>;
+  /** An executeMany (row form) or a batch as one atomic unit (see OP_ATOMIC). */
+  runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown>;
   /** Open an outer transaction; a worker is sent it without waiting for the reply (see OP_BEGIN). */
   begin(sql: string): Promise<void>;
   /** A statement inside the open transaction whose reply nobody needs (see OP_POSTED). */
   post(sql: string): Promise<void>;
   /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
-  executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult>;
+  executeMany(sql: string, chunks: readonly EncodedChunk[], atomic?: boolean): Promise<RawExecuteResult>;
   readonly read: ReadFn | undefined;
   close(): Promise<void>;
 }
@@ -79,6 +82,10 @@ export class InlineEngine implements Engine {
     return this.#connection.run(op, sql, params);
   }
 
+  async runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown> {
+    return this.#connection.atomically(() => this.#connection.run(op, sql, params));
+  }
+
   async begin(sql: string): Promise<void> {
     this.#connection.run(OP_BEGIN, sql, []);
   }
@@ -87,15 +94,18 @@ export class InlineEngine implements Engine {
     this.#connection.run(OP_POSTED, sql, []);
   }
 
-  async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
-    let changes = 0;
-    let last: number | bigint | undefined;
-    for (const { chunk } of chunks) {
-      const [c, l] = this.#connection.executeManyColumnar(sql, chunk);
-      changes += c;
-      last = l;
-    }
-    return [changes, last];
+  async executeMany(sql: string, chunks: readonly EncodedChunk[], atomic = false): Promise<RawExecuteResult> {
+    const all = (): RawExecuteResult => {
+      let changes = 0;
+      let last: number | bigint | undefined;
+      for (const { chunk } of chunks) {
+        const [c, l] = this.#connection.executeManyColumnar(sql, chunk);
+        changes += c;
+        last = l;
+      }
+      return [changes, last];
+    };
+    return atomic ? this.#connection.atomically(all) : all();
   }
 
   async close(): Promise<void> {
@@ -327,6 +337,11 @@ export class WorkerEngine implements Engine {
     return this.#writer.call(op, sql, params);
   }
 
+  runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown> {
+    this.#writer.post(OP_ATOMIC, '', []);
+    return this.#writer.call(op, sql, params);
+  }
+
   async begin(sql: string): Promise<void> {
     this.#writer.post(OP_BEGIN, sql, []);
   }
@@ -339,7 +354,8 @@ export class WorkerEngine implements Engine {
    * Each chunk is its own message, all posted at once: the worker executes chunk 1 while this
    * thread still encodes chunk 2. Only the last chunk is answered, for all of them.
    */
-  async executeMany(sql: string, chunks: readonly EncodedChunk[]): Promise<RawExecuteResult> {
+  async executeMany(sql: string, chunks: readonly EncodedChunk[], atomic = false): Promise<RawExecuteResult> {
+    if (atomic) this.#writer.post(OP_ATOMIC, '', []);
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++)
       this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunks[i]!.chunk, chunks[i]!.transfer);

@@ -39,6 +39,13 @@ export const OP_ROLLBACK = 9;
  * RELEASE SAVEPOINT): it fails the statements after it the way a failed {@link OP_BEGIN} does.
  */
 export const OP_POSTED = 10;
+/**
+ * Opens an atomic unit around the next answered op (an executeMany with its chunks, or a batch):
+ * a savepoint inside the open transaction, else a transaction of its own. The worker ends it
+ * when that op ends: kept if it succeeded, rolled back if it failed, so the op is all or
+ * nothing in one hand-over.
+ */
+export const OP_ATOMIC = 11;
 
 export type OpCode =
   | typeof OP_QUERY
@@ -51,11 +58,12 @@ export type OpCode =
   | typeof OP_BEGIN
   | typeof OP_COMMIT
   | typeof OP_ROLLBACK
-  | typeof OP_POSTED;
+  | typeof OP_POSTED
+  | typeof OP_ATOMIC;
 
 /** Ops the worker does not answer. */
 export function unanswered(op: OpCode): boolean {
-  return op === OP_BEGIN || op === OP_POSTED || op === OP_EXECUTE_MANY_PART;
+  return op === OP_BEGIN || op === OP_POSTED || op === OP_ATOMIC || op === OP_EXECUTE_MANY_PART;
 }
 
 /** What a reader answers for a statement that must run on the writer connection. */

@@ -160,6 +160,30 @@ export class SqliteFamilyStore extends SqlStoreBase {
     return toExecuteResult(await engine.executeMany(sql, chunks));
   }
 
+  /** Every statement reaches the one writer connection in call order (a FIFO of messages). */
+  protected override get pipelined(): boolean {
+    return true;
+  }
+
+  /** The sets and their savepoint (or transaction) in one hand-over; the worker ends the unit. */
+  protected override async driverAtomicExecuteMany(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+  ): Promise<ExecuteResult> {
+    const engine = this.#engineOrFail();
+    const chunks = engine.mode === 'worker' ? chunkSets(paramSets) : undefined;
+    if (!chunks)
+      return toExecuteResult(await engine.runAtomic(OP_EXECUTE_MANY, sql, paramSets.map(toSqliteParams)));
+    return toExecuteResult(await engine.executeMany(sql, chunks, true));
+  }
+
+  protected override async driverAtomicBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+    const wire = statements.map((s) => [s.sql, toSqliteParams(s.params ?? [])]);
+    return ((await this.#engineOrFail().runAtomic(OP_BATCH, statements[0]!.sql, wire)) as unknown[]).map(
+      toExecuteResult,
+    );
+  }
+
   protected override async driverBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
     const wire = statements.map((s) => [s.sql, toSqliteParams(s.params ?? [])]);
     return ((await this.#engineOrFail().run(OP_BATCH, statements[0]!.sql, wire)) as unknown[]).map(

@@ -10,10 +10,11 @@
  * Messages made only of unanswered ops (a pipelined BEGIN, executeMany chunks) get no reply.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteConnection } from './connection.js';
+import { type AtomicUnit, SqliteConnection } from './connection.js';
 import type { SqliteDriver } from './driver.js';
 import {
   misuse,
+  OP_ATOMIC,
   OP_BATCH,
   OP_BEGIN,
   OP_COMMIT,
@@ -42,6 +43,9 @@ let connection: SqliteConnection | undefined;
  * RELEASE), replayed on every statement until the transaction is ended.
  */
 let postedFailure: unknown;
+/** The atomic unit around the next answered op, or the error that kept it from opening. */
+let atomic: AtomicUnit | undefined;
+let atomicFailure: unknown;
 /** The first failure among the chunks of the executeMany being received. */
 let chunkFailure: unknown;
 let chunkChanges = 0;
@@ -75,6 +79,41 @@ function runOne(op: OpCode, sql: string, params: unknown): unknown {
   if (op === OP_EXECUTE_MANY_PART || op === OP_EXECUTE_MANY_FLAT)
     return runChunk(connection, op, sql, params);
   return connection.run(op, sql, params);
+}
+
+function openAtomic(): void {
+  // Inside a transaction that already failed, the op reports that failure instead.
+  if (!connection || postedFailure !== undefined) return;
+  try {
+    atomic = connection.openAtomic();
+  } catch (err) {
+    atomicFailure = err;
+    chunkFailure ??= err; // the executeMany chunks that follow must not run outside the unit
+  }
+}
+
+/** Run an op; an answered op ends the atomic unit opened for it (see OP_ATOMIC). */
+function runAtomically(op: OpCode, sql: string, params: unknown): unknown {
+  if (unanswered(op)) return runOne(op, sql, params);
+  const unit = atomic;
+  const failure = atomicFailure;
+  atomic = undefined;
+  atomicFailure = undefined;
+  if (failure !== undefined) {
+    chunkFailure = undefined;
+    chunkChanges = 0;
+    throw failure;
+  }
+  if (unit === undefined || !connection) return runOne(op, sql, params);
+  let result: unknown;
+  try {
+    result = runOne(op, sql, params);
+  } catch (err) {
+    connection.closeAtomic(unit, false);
+    throw err;
+  }
+  connection.closeAtomic(unit, true);
+  return result;
 }
 
 function runChunk(conn: SqliteConnection, op: OpCode, sql: string, params: unknown): unknown {
@@ -118,9 +157,13 @@ port.on('message', (message: unknown) => {
   let json = true;
   for (let i = 0; i < flat.length; i += 3) {
     const op = flat[i] as OpCode;
+    if (op === OP_ATOMIC) {
+      openAtomic();
+      continue;
+    }
     let result: unknown;
     try {
-      result = runOne(op, flat[i + 1] as string, flat[i + 2]);
+      result = runAtomically(op, flat[i + 1] as string, flat[i + 2]);
       if (json && !jsonSafe(op, result)) json = false;
       result ??= null;
     } catch (err) {

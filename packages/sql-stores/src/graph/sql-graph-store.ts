@@ -162,19 +162,22 @@ export class SqlGraphStore extends GraphStoreBase {
     const endpoints = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
     await this.#guard('upsertEdges', () =>
       // The check and the writes share one transaction, so a node deleted concurrently cannot
-      // leave a dangling edge, and a failed check writes nothing.
+      // leave a dangling edge, and a failed check writes nothing: the writes are issued with
+      // the check (one round trip where the engine pipelines) and rolled back when it fails.
       this.#exec().transaction(async (tx) => {
-        const missing = await tx.query<{ id: string }>(
-          `SELECT j.value AS id FROM json_each(?) AS j
-           WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
-          [JSON.stringify(endpoints)],
-        );
+        const [missing] = await Promise.all([
+          tx.query<{ id: string }>(
+            `SELECT j.value AS id FROM json_each(?) AS j
+             WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
+            [JSON.stringify(endpoints)],
+          ),
+          tx.executeMany(
+            `INSERT INTO ${this.#t.edges} (src, dst, type, properties) VALUES (?, ?, ?, ?)
+             ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`,
+            edges.map((e) => [e.from, e.to, e.type, JSON.stringify(e.properties)]),
+          ),
+        ]);
         if (missing.length > 0) throw this.missingEndpoints(missing.map((r) => r.id));
-        await tx.executeMany(
-          `INSERT INTO ${this.#t.edges} (src, dst, type, properties) VALUES (?, ?, ?, ?)
-           ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`,
-          edges.map((e) => [e.from, e.to, e.type, JSON.stringify(e.properties)]),
-        );
       }),
     );
   }

@@ -30,7 +30,7 @@ export interface ApplyOutcome {
 }
 
 /** What an entry is applied from: the rows as they are now. */
-interface TaskView {
+export interface TaskView {
   /** The entry's task; undefined when its row is gone. */
   readonly task: Task | undefined;
   /** Tasks the entry's task depends on (rows of `task_dependencies`), that exist. */
@@ -68,22 +68,40 @@ export async function applyEntry(
 }
 
 /**
- * Apply an entry inside the caller's transaction `tx` (stores that share its engine), one
- * savepoint per target: a target that fails rolls back alone and is returned, the others stay
- * in the transaction.
+ * Apply an entry inside the caller's transaction `tx` (stores that share its engine). Both
+ * targets go in one savepoint, their statements issued together; if one fails, that savepoint
+ * rolls back and each target is tried again in a savepoint of its own, so only the failing one is
+ * returned (and left out), the others stay in the transaction. `view`: the rows, when the caller
+ * already has them (a task it has just written), else they are read.
  */
 export async function applyInSavepoints(
   tx: Db,
   entry: OutboxEntry,
   stores: SyncStores,
+  given?: TaskView,
 ): Promise<ApplyOutcome['failed']> {
-  const view = await readView(entry, stores, entry.pending.includes('graph') && stores.graph !== undefined);
+  const withEdges = entry.pending.includes('graph') && stores.graph !== undefined;
+  const view = given ?? (await readView(entry, stores, withEdges));
+  const applyTo = (target: SyncTarget) =>
+    target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores);
   const failed: ApplyOutcome['failed'] = [];
+  try {
+    await tx.transaction(async () => {
+      const settled = await Promise.allSettled(entry.pending.map(applyTo));
+      settled.forEach((r, i) => {
+        if (r.status === 'rejected') failed.push({ target: entry.pending[i]!, error: r.reason });
+      });
+      if (failed.length > 0) throw failed[0]!.error;
+    });
+    return [];
+  } catch (error) {
+    if (failed.length === 0) return entry.pending.map((target) => ({ target, error }));
+  }
+  // One part failed: the savepoint took the others with it; write them again on their own.
   for (const target of entry.pending) {
+    if (failed.some((f) => f.target === target)) continue;
     try {
-      await tx.transaction(() =>
-        target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores),
-      );
+      await tx.transaction(() => applyTo(target));
     } catch (error) {
       failed.push({ target, error });
     }

@@ -19,7 +19,7 @@ import { checkText } from '../repositories/shared/input.js';
 import { SqlTaskRepository } from '../repositories/tasks/sql-task-repository.js';
 import { type TaskChange, TaskChanges } from '../repositories/tasks/task-changes.js';
 import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/tasks/task-types.js';
-import { recordingScope, useWriteScope } from '../repositories/tasks/task-write-scope.js';
+import { directScope, recordingScope, useWriteScope } from '../repositories/tasks/task-write-scope.js';
 import { Db } from '../util/db.js';
 import { newId } from '../util/ids.js';
 import {
@@ -29,6 +29,7 @@ import {
   ensuredDimension,
   type SyncStores,
   sortTargets,
+  type TaskView,
   transientEntry,
 } from './sync-applier.js';
 import { DEPENDS_ON, normalizeRelationshipType, taskDocument } from './task-projection.js';
@@ -178,19 +179,30 @@ export class TaskSync {
         : {}),
       edges,
     };
+    const views = new Map<string, TaskView>();
     const written = await this.#write(
       new Db(this.#options.operational),
       async (db, changes) => {
-        const repo = this.#repository(db, changes);
-        const created = await repo.create({ ...input.task, id });
-        await checkEndpoints(repo, edges);
+        // No savepoint per step: this unit is one transaction (a savepoint in a caller's), and
+        // any failure below fails all of it. The row and the check of the other endpoints are
+        // issued together.
+        const repo = this.#repository(db, changes, false);
+        const [created, endpoints] = await Promise.all([
+          repo.create({ ...input.task, id }),
+          checkEndpoints(repo, edges, id),
+        ]);
         const dependsOn = new Map<string, string[]>();
         for (const e of edges)
           if (e.type === DEPENDS_ON) dependsOn.set(e.from, [...(dependsOn.get(e.from) ?? []), e.to]);
         for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
+        // What the mirror writes are made from, known already: no need to read it back.
+        const tasks = new Map(endpoints.map((t) => [t.id, t]));
+        tasks.set(id, created);
+        views.set(id, { task: created, dependsOn: [...new Set(dependsOn.get(id) ?? [])].sort(), tasks });
         return created;
       },
       new Map([[id, payload]]),
+      views,
     );
     if (strict && written.outcome.failed.length > 0) await this.#undoCreate(written);
     return result(written.value, written.outcome);
@@ -263,10 +275,10 @@ export class TaskSync {
   }
 
   /** A task repository inside a write unit: its writes join the unit's transaction and record into `changes`. */
-  #repository(db: Db, changes: TaskChanges): SqlTaskRepository {
+  #repository(db: Db, changes: TaskChanges, savepoints = true): SqlTaskRepository {
     return useWriteScope(
       new SqlTaskRepository(db.executor, { now: this.#options.now }),
-      recordingScope(changes),
+      savepoints ? recordingScope(changes) : directScope(changes),
     );
   }
 
@@ -280,6 +292,7 @@ export class TaskSync {
     db: Db,
     fn: (db: Db, changes: TaskChanges) => Promise<T>,
     payloads?: ReadonlyMap<string, OutboxPayload>,
+    views?: ReadonlyMap<string, TaskView>,
   ): Promise<Written<T>> {
     await this.#options.ready();
     const targets = this.#targets();
@@ -297,7 +310,9 @@ export class TaskSync {
         const left = [...later];
         if (joined.length > 0) {
           const entry = transientEntry(taskId, OPERATIONS[change], payload, joined);
-          for (const f of await applyInSavepoints(tx, entry, { ...this.context, operational: tx.executor })) {
+          const stores = { ...this.context, operational: tx.executor };
+          const view = change === 'created' ? views?.get(taskId) : undefined;
+          for (const f of await applyInSavepoints(tx, entry, stores, view)) {
             left.push(f.target);
             failed.push(f);
           }
@@ -442,9 +457,16 @@ export class TaskSync {
   }
 }
 
-async function checkEndpoints(repo: SqlTaskRepository, edges: readonly EdgeKey[]): Promise<void> {
-  const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
-  const found = new Set((await repo.getMany(ids)).map((t) => t.id));
+/** The tasks the edges name besides `self` (the one being created), which must all exist. */
+async function checkEndpoints(
+  repo: SqlTaskRepository,
+  edges: readonly EdgeKey[],
+  self: string,
+): Promise<Task[]> {
+  const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))].filter((id) => id !== self);
+  if (ids.length === 0) return [];
+  const tasks = await repo.getMany(ids);
+  const found = new Set(tasks.map((t) => t.id));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new OrchError(
@@ -453,6 +475,7 @@ async function checkEndpoints(repo: SqlTaskRepository, edges: readonly EdgeKey[]
       { kind: 'operational', details: { missing } },
     );
   }
+  return tasks;
 }
 
 function normalizeRelationship(rel: RelationshipInput, i: number): EdgeKey {

@@ -20,6 +20,14 @@ export function recordingScope(changes: TaskChanges): TaskWriteScope {
   return { run: (db, fn) => db.transaction((tx) => fn(tx, changes)) };
 }
 
+/**
+ * Writes straight on `db`, recording into `changes`: for a caller whose own transaction already
+ * makes the whole unit atomic, and which fails as a whole when any write fails.
+ */
+export function directScope(changes: TaskChanges): TaskWriteScope {
+  return { run: (db, fn) => fn(db, changes) };
+}
+
 const scopes = new WeakMap<object, TaskWriteScope>();
 
 /** Make `repository` run its writes through `scope` (internal: the manager's mirrored repositories). */

@@ -44,6 +44,21 @@ class Scope<C> {
 }
 
 const MAX_TRANSACTION_RETRIES = 10;
+/** Transactions that share one commit, at most (see {@link SqlStoreBase.groupCommit}). */
+const MAX_GROUP = 64;
+/** No transaction joins a group that has been open this long (ms): it bounds how long the first waits. */
+const MAX_GROUP_MS = 25;
+/** The savepoint each grouped transaction runs in. */
+const GROUP_SAVEPOINT = 'orch_group';
+
+/** A transaction waiting to run in a group (see {@link SqlStoreBase.groupCommit}). */
+interface GroupMember {
+  readonly fn: (tx: Transaction) => Promise<unknown>;
+  readonly options: TransactionOptions;
+  readonly begin: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 /**
  * The transaction machinery of every SQL store: ordering, nesting with savepoints, rollback on
@@ -170,6 +185,19 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     statements: readonly Statement[],
     connection: Connection | undefined,
   ): Promise<ExecuteResult[]>;
+
+  /**
+   * True to let concurrent transactions share one commit: transactions that wait while one runs
+   * (up to 64, joining within 25 ms of the first) run one after the other inside one engine
+   * transaction, each in a savepoint of its own, and the group commits once. A transaction that
+   * fails rolls back its savepoint alone and rejects at once; the others are acknowledged only
+   * after the shared COMMIT, and if that COMMIT fails they all reject with its error (none of
+   * them was written). Serial execution and durability are those of separate transactions; only
+   * the number of commits (and fsyncs) changes. Single-connection engines only. Default false.
+   */
+  protected get groupCommit(): boolean {
+    return false;
+  }
 
   /** One statement per parameter set, inside a transaction the base opened. Override for one round trip. */
   protected async driverExecuteMany(
@@ -479,6 +507,7 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     fn: (tx: Transaction) => Promise<T>,
     options: TransactionOptions,
   ): Promise<T> {
+    if (parent.depth === 0 && this.groupCommit && !this.#pooled()) return this.#grouped(fn, options);
     return parent.run(async () => {
       await this.#enter(parent);
       const outer = parent.depth === 0;
@@ -529,6 +558,125 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
         }
       }
     });
+  }
+
+  readonly #groupQueue: GroupMember[] = [];
+  #leading = false;
+
+  /** Queue a root transaction for the next group; the first to arrive leads the groups. */
+  #grouped<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#groupQueue.push({
+        fn,
+        options,
+        begin: this.dialect.begin(options),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (!this.#leading) void this.#lead();
+    });
+  }
+
+  async #lead(): Promise<void> {
+    this.#leading = true;
+    try {
+      const root = this.#rootScope();
+      while (this.#groupQueue.length > 0) await root.mutex.run(() => this.#runGroup(root));
+    } finally {
+      this.#leading = false;
+    }
+  }
+
+  /** One group: BEGIN, the queued transactions one by one in savepoints, one COMMIT. */
+  async #runGroup(root: Scope<Connection>): Promise<void> {
+    const first = this.#groupQueue[0]!;
+    try {
+      await this.#enter(root);
+      await this.#driver({ operation: 'begin' }, () => this.driverBegin(first.options, undefined));
+    } catch (err) {
+      this.#groupQueue.shift();
+      first.reject(err);
+      return;
+    }
+    const done: { member: GroupMember; value: unknown }[] = [];
+    const opened = Date.now();
+    let failure: unknown;
+    while (
+      failure === undefined &&
+      this.#groupQueue.length > 0 &&
+      this.#groupQueue[0]!.begin === first.begin &&
+      done.length < MAX_GROUP &&
+      (done.length === 0 || Date.now() - opened < MAX_GROUP_MS)
+    ) {
+      const member = this.#groupQueue.shift()!;
+      const outcome = await this.#runMember(root, member);
+      if (outcome.ok) done.push({ member, value: outcome.value });
+      else if (outcome.broken) failure = outcome.error;
+    }
+    if (failure === undefined) {
+      try {
+        await this.#driver({ operation: 'commit' }, () => this.driverCommit(undefined));
+      } catch (err) {
+        failure = err;
+      }
+    }
+    if (failure !== undefined) {
+      await this.#undo(true, '', undefined);
+      for (const d of done) d.member.reject(failure);
+      return;
+    }
+    for (const d of done) d.member.resolve(d.value);
+  }
+
+  /**
+   * One grouped transaction in its savepoint. To its callback it is an outer transaction
+   * (depth 1); a failure rolls back the savepoint alone and rejects it now. `broken`: the
+   * savepoint could not be ended, so the whole group must roll back.
+   */
+  async #runMember(
+    root: Scope<Connection>,
+    member: GroupMember,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; broken: boolean; error: unknown }> {
+    const child = new Scope<Connection>(1, this, root, undefined, true);
+    const handle = this.#handle(child);
+    const key = this.engineKey;
+    try {
+      await this.#driver({ operation: 'savepoint' }, () => this.driverSavepoint(GROUP_SAVEPOINT, undefined));
+    } catch (err) {
+      member.reject(err);
+      return { ok: false, broken: true, error: err };
+    }
+    let value: unknown;
+    try {
+      value = await this.#context.run(child, () =>
+        key === undefined
+          ? member.fn(handle)
+          : runAsEngineTransaction(
+              key,
+              this,
+              handle,
+              () => child.active,
+              () => member.fn(handle),
+            ),
+      );
+      await child.mutex.idle();
+    } catch (err) {
+      child.active = false;
+      await child.mutex.idle();
+      const undone = await this.#undo(false, GROUP_SAVEPOINT, undefined);
+      member.reject(err);
+      return { ok: false, broken: !undone, error: err };
+    }
+    child.active = false;
+    try {
+      await this.#driver({ operation: 'release' }, () =>
+        this.driverReleaseSavepoint(GROUP_SAVEPOINT, undefined),
+      );
+    } catch (err) {
+      member.reject(err);
+      return { ok: false, broken: true, error: err };
+    }
+    return { ok: true, value };
   }
 
   async #acquire(): Promise<Connection> {

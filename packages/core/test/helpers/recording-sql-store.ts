@@ -151,3 +151,10 @@ export class QueuedRecordingStore extends RecordingSqlStore {
     return { changes: r.changes * paramSets.length };
   }
 }
+
+/** A recording store whose concurrent transactions share one commit. */
+export class GroupCommitRecordingStore extends RecordingSqlStore {
+  protected override get groupCommit(): boolean {
+    return true;
+  }
+}

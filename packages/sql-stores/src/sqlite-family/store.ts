@@ -160,6 +160,11 @@ export class SqliteFamilyStore extends SqlStoreBase {
     return toExecuteResult(await engine.executeMany(sql, chunks));
   }
 
+  /** Concurrent transactions share one commit: one writer, so they run one after the other anyway. */
+  protected override get groupCommit(): boolean {
+    return true;
+  }
+
   /** Every statement reaches the one writer connection in call order (a FIFO of messages). */
   protected override get pipelined(): boolean {
     return true;

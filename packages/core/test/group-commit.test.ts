@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { GroupCommitRecordingStore } from './helpers/recording-sql-store.js';
 
@@ -27,6 +28,23 @@ describe('group commit', () => {
       'RELEASE SAVEPOINT orch_group',
       'COMMIT',
     ]);
+  });
+
+  it('runs each callback in its own caller’s async context, not the first caller’s', async () => {
+    const store = new GroupCommitRecordingStore();
+    const request = new AsyncLocalStorage<string>();
+    const seen = await Promise.all(
+      ['r1', 'r2', 'r3'].map((id) =>
+        request.run(id, () =>
+          store.transaction(async (tx) => {
+            await tx.execute(`INSERT ${id}`);
+            return request.getStore();
+          }),
+        ),
+      ),
+    );
+    expect(seen).toEqual(['r1', 'r2', 'r3']);
+    expect(store.statements().filter((s) => s === 'COMMIT')).toHaveLength(1);
   });
 
   it('rolls a failed member back alone; the others commit', async () => {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { AdapterBase } from '../adapter/adapter-base.js';
 import type { DriverErrorContext } from '../adapter/driver-error-context.js';
 import { joinedTransaction, runAsEngineTransaction } from '../adapter/shared-engine.js';
@@ -53,6 +53,8 @@ const GROUP_SAVEPOINT = 'orch_group';
 
 /** A transaction waiting to run in a group (see {@link SqlStoreBase.groupCommit}). */
 interface GroupMember {
+  /** Calls `body` in the async context the transaction was started in (not the group leader's). */
+  readonly inCallerContext: <T>(body: () => T) => T;
   readonly fn: (tx: Transaction) => Promise<unknown>;
   readonly options: TransactionOptions;
   readonly begin: string;
@@ -567,6 +569,7 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   #grouped<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#groupQueue.push({
+        inCallerContext: AsyncResource.bind(<R>(body: () => R): R => body()),
         fn,
         options,
         begin: this.dialect.begin(options),
@@ -648,16 +651,18 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     }
     let value: unknown;
     try {
-      value = await this.#context.run(child, () =>
-        key === undefined
-          ? member.fn(handle)
-          : runAsEngineTransaction(
-              key,
-              this,
-              handle,
-              () => child.active,
-              () => member.fn(handle),
-            ),
+      value = await member.inCallerContext(() =>
+        this.#context.run(child, () =>
+          key === undefined
+            ? member.fn(handle)
+            : runAsEngineTransaction(
+                key,
+                this,
+                handle,
+                () => child.active,
+                () => member.fn(handle),
+              ),
+        ),
       );
       await child.mutex.idle();
     } catch (err) {

@@ -1,7 +1,14 @@
-// createTaskWithEmbeddings on the embedded stores (one SQLite file for all three) against the same
-// three writes done directly on better-sqlite3 + sqlite-vec in the same run.
+// The embedded default (one SQLite file for all three stores) against raw better-sqlite3 (+
+// sqlite-vec) doing the same writes in the same run, at the same `synchronous` level:
+// - createTaskWithEmbeddings, one caller after the other, against the three writes in one raw
+//   transaction per task;
+// - the same with BENCH_CALLERS callers at once (waves of tasks whose relationships point at
+//   earlier waves), against the raw writes one after the other;
+// - the task repository alone (operational store only): create, get, update-status and a list of
+//   2,000, against the same statements run raw on a file with the same schema.
 // Run: pnpm bench:unified (from bench/), after `pnpm build` at the root.
-// Env: BENCH_TASKS (2000), BENCH_DIM (384)
+// Env: BENCH_TASKS (2000), BENCH_DIM (384), BENCH_CALLERS (64), BENCH_SYNC (FULL,NORMAL: the
+// `synchronous` levels to measure, the same on both sides), BENCH_PARTS (cross,concurrent,repository)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +21,9 @@ import { seededRandom } from './lib/random.mjs';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
 const DIM = Number(process.env.BENCH_DIM ?? 384);
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 64);
+const SYNC_LEVELS = (process.env.BENCH_SYNC ?? 'FULL,NORMAL').split(',').map((s) => s.trim().toUpperCase());
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'cross,concurrent,repository').split(','));
 const dir = mkdtempSync(join(tmpdir(), 'orch-bench-unified-'));
 
 const rand = seededRandom(7);
@@ -25,13 +35,20 @@ const related = (i) => {
   return [...picked];
 };
 const relations = Array.from({ length: TASKS }, (_, i) => related(i));
+// For concurrent callers: up to two tasks of earlier waves, which exist before a wave starts.
+const waveRelations = Array.from({ length: TASKS }, (_, i) => {
+  const before = Math.floor(i / CALLERS) * CALLERS;
+  const picked = new Set();
+  while (picked.size < Math.min(2, before)) picked.add(Math.floor(rand() * before));
+  return [...picked];
+});
 
 // Raw: a task row, its embedding and its node + edges, in one transaction per task, on one file.
-function raw() {
-  const db = new Database(join(dir, 'raw.db'));
+function raw(sync, rels = relations, name = 'raw') {
+  const db = new Database(join(dir, `${name}-${sync}.db`));
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${sync}`);
   sqliteVec.load(db);
   db.exec(`CREATE TABLE tasks (id TEXT PRIMARY KEY, title TEXT, status TEXT, created_at TEXT, updated_at TEXT);
     CREATE TABLE emb (id TEXT PRIMARY KEY, status TEXT, emb BLOB);
@@ -46,7 +63,7 @@ function raw() {
     task.run(`t${i}`, `task ${i}`, 'created', now, now);
     emb.run(`t${i}`, 'created', Buffer.from(new Float32Array(vectors[i]).buffer));
     node.run(`t${i}`, '["Task"]', JSON.stringify({ title: `task ${i}` }));
-    for (const j of relations[i]) edge.run(`t${i}`, `t${j}`, 'DEPENDS_ON');
+    for (const j of rels[i]) edge.run(`t${i}`, `t${j}`, 'DEPENDS_ON');
   });
   const t = performance.now();
   for (let i = 0; i < TASKS; i++) write(i);
@@ -55,8 +72,8 @@ function raw() {
   return ms;
 }
 
-async function orch() {
-  const url = `sqlite:///${join(dir, 'orch.db')}`;
+async function orch(sync, callers = 1, rels = relations) {
+  const url = `sqlite:///${join(dir, `orch-${callers}-${sync}.db`)}?synchronous=${sync}`;
   const db = await UnifiedDatabaseManager.open({
     config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
     env: {},
@@ -65,13 +82,18 @@ async function orch() {
   await db.migrate();
   const t = performance.now();
   let pending = 0;
-  for (let i = 0; i < TASKS; i++) {
+  const create = async (i) => {
     const r = await db.createTaskWithEmbeddings({
       task: { id: `t${i}`, title: `task ${i}` },
       embedding: { vector: vectors[i] },
-      relationships: relations[i].map((j) => ({ from: `t${i}`, to: `t${j}`, type: 'depends_on' })),
+      relationships: rels[i].map((j) => ({ from: `t${i}`, to: `t${j}`, type: 'depends_on' })),
     });
     pending += r.pending.length;
+  };
+  for (let i = 0; i < TASKS; i += callers) {
+    const wave = [];
+    for (let k = i; k < Math.min(TASKS, i + callers); k++) wave.push(create(k));
+    await Promise.all(wave);
   }
   const ms = performance.now() - t;
   const counts = await db.operational.query(
@@ -81,21 +103,159 @@ async function orch() {
   return { ms, pending, counts: counts[0] };
 }
 
+const COLUMNS =
+  'id, parent_id, session_id, title, description, type, status, specialist, complexity, priority, result, metadata, version, created_at, updated_at, completed_at';
+
+/** The task repository (operational store only) against the same statements run raw. */
+async function repository(sync) {
+  const url = `sqlite:///${join(dir, `repo-${sync}.db`)}?synchronous=${sync}`;
+  const m = await UnifiedDatabaseManager.open({
+    config: { databases: { operational: { url } } },
+    env: {},
+    backgroundSync: false,
+  });
+  await m.migrate();
+  // The raw side gets the same schema: migrated by orch, then opened directly.
+  const rawFile = join(dir, `repo-raw-${sync}.db`);
+  const schemaOnly = await UnifiedDatabaseManager.open({
+    config: { databases: { operational: { url: `sqlite:///${rawFile}` } } },
+    env: {},
+    backgroundSync: false,
+  });
+  await schemaOnly.migrate();
+  await schemaOnly.close();
+  const db = new Database(rawFile);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`synchronous = ${sync}`);
+  const insert = db.prepare(
+    `INSERT INTO tasks (${COLUMNS}) VALUES (${COLUMNS.split(',')
+      .map(() => '?')
+      .join(', ')})`,
+  );
+  const getRow = db.prepare(`SELECT ${COLUMNS} FROM tasks WHERE id = ?`);
+  const getArtifacts = db.prepare('SELECT * FROM task_artifacts WHERE task_id = ? ORDER BY created_at, id');
+  const getDependsOn = db.prepare(
+    'SELECT depends_on_id AS id FROM task_dependencies WHERE task_id = ? ORDER BY depends_on_id',
+  );
+  const getDependents = db.prepare(
+    'SELECT task_id AS id FROM task_dependencies WHERE depends_on_id = ? ORDER BY task_id',
+  );
+  const setStatus = db.prepare(
+    `UPDATE tasks SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING ${COLUMNS}`,
+  );
+  const count = db.prepare('SELECT COUNT(*) AS n FROM tasks WHERE 1 = 1');
+  const list = db.prepare(
+    `SELECT ${COLUMNS} FROM tasks WHERE 1 = 1 ORDER BY created_at ASC, id ASC LIMIT ? OFFSET ?`,
+  );
+  const rawCreate = db.transaction((i) => {
+    const now = new Date().toISOString();
+    insert.run(
+      `r${i}`,
+      null,
+      null,
+      `task ${i}`,
+      '',
+      'task',
+      'created',
+      null,
+      null,
+      0,
+      null,
+      '{}',
+      1,
+      now,
+      now,
+      null,
+    );
+  });
+  const rawUpdate = db.transaction((i) => setStatus.get('planning', new Date().toISOString(), `r${i}`, 1));
+  const rawSides = {
+    create: (i) => rawCreate(i),
+    get: (i) => {
+      const row = getRow.get(`r${i}`);
+      return {
+        row,
+        artifacts: getArtifacts.all(`r${i}`),
+        on: getDependsOn.all(`r${i}`),
+        by: getDependents.all(`r${i}`),
+      };
+    },
+    update: (i) => rawUpdate(i),
+    list: () => [count.get(), list.all(2000, 0)],
+  };
+  const orchSides = {
+    create: (i) => m.tasks.create({ id: `o${i}`, title: `task ${i}` }),
+    get: (i) => m.tasks.get(`o${i}`),
+    update: (i) => m.tasks.update(`o${i}`, { status: 'planning' }),
+    list: () => m.tasks.query({ limit: 2000 }),
+  };
+  const rows = [];
+  for (const op of ['create', 'get', 'update', 'list']) {
+    const n = op === 'list' ? 50 : TASKS;
+    let t = performance.now();
+    for (let i = 0; i < n; i++) rawSides[op](i);
+    const rawMs = performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < n; i++) await orchSides[op](i);
+    const orchMs = performance.now() - t;
+    rows.push({ op, n, rawMs, orchMs });
+  }
+  const listed = (await m.tasks.query({ limit: 2000 })).items.length;
+  db.close();
+  await m.close();
+  return { rows, listed };
+}
+
 try {
-  const rawMs = raw();
-  const o = await orch();
-  const rate = (ms) => TASKS / (ms / 1000);
-  console.log(
-    `createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two)`,
-  );
-  console.log('| path | tasks/s | vs raw |\n|---|---:|---:|');
-  console.log(
-    `| raw better-sqlite3 (3 writes, 1 transaction per task) | ${rate(rawMs).toFixed(0)} | 1.00x |`,
-  );
-  console.log(
-    `| orch UnifiedDatabaseManager (row + outbox, then vector + graph) | ${rate(o.ms).toFixed(0)} | ${(rate(o.ms) / rate(rawMs)).toFixed(2)}x |`,
-  );
-  console.log(`check: pending=${o.pending}, rows=${JSON.stringify(o.counts)}`);
+  const rate = (ms, n = TASKS) => n / (ms / 1000);
+  const checks = [];
+  if (PARTS.has('cross')) {
+    console.log(
+      `createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two), one caller`,
+    );
+    console.log('| synchronous | path | tasks/s | vs raw |\n|---|---|---:|---:|');
+    for (const sync of SYNC_LEVELS) {
+      const rawMs = raw(sync);
+      const o = await orch(sync);
+      console.log(
+        `| ${sync} | raw better-sqlite3 (3 writes, 1 transaction per task) | ${rate(rawMs).toFixed(0)} | 1.00x |`,
+      );
+      console.log(
+        `| ${sync} | orch createTaskWithEmbeddings | ${rate(o.ms).toFixed(0)} | ${(rate(o.ms) / rate(rawMs)).toFixed(2)}x |`,
+      );
+      checks.push(`cross ${sync}: pending=${o.pending}, rows=${JSON.stringify(o.counts)}`);
+    }
+  }
+  if (PARTS.has('concurrent')) {
+    console.log(`\ncreateTaskWithEmbeddings, ${CALLERS} callers at once, against raw one after the other`);
+    console.log('| synchronous | path | tasks/s | vs raw sequential |\n|---|---|---:|---:|');
+    for (const sync of SYNC_LEVELS) {
+      const rawMs = raw(sync, waveRelations, 'raw-waves');
+      const o = await orch(sync, CALLERS, waveRelations);
+      console.log(`| ${sync} | raw better-sqlite3, sequential | ${rate(rawMs).toFixed(0)} | 1.00x |`);
+      console.log(
+        `| ${sync} | orch, ${CALLERS} concurrent callers | ${rate(o.ms).toFixed(0)} | ${(rate(o.ms) / rate(rawMs)).toFixed(2)}x |`,
+      );
+      checks.push(`concurrent ${sync}: pending=${o.pending}, rows=${JSON.stringify(o.counts)}`);
+    }
+  }
+  if (PARTS.has('repository')) {
+    console.log('\ntask repository (operational store only) against the same statements raw, one caller');
+    console.log('| synchronous | operation | raw ops/s | orch ops/s | vs raw |\n|---|---|---:|---:|---:|');
+    for (const sync of SYNC_LEVELS) {
+      const r = await repository(sync);
+      for (const { op, n, rawMs, orchMs } of r.rows) {
+        const label = op === 'list' ? 'list 2,000 (count + page)' : op === 'update' ? 'update status' : op;
+        console.log(
+          `| ${sync} | ${label} | ${rate(rawMs, n).toFixed(0)} | ${rate(orchMs, n).toFixed(0)} | ${(rawMs / orchMs).toFixed(2)}x |`,
+        );
+      }
+      checks.push(`repository ${sync}: listed ${r.listed}`);
+    }
+  }
+  for (const c of checks) console.log(`check ${c}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

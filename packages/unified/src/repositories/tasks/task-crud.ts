@@ -76,9 +76,14 @@ export async function createTask(ctx: TaskContext, input: CreateTaskInput): Prom
 
 export async function getTask(ctx: TaskContext, id: string): Promise<TaskWithRelations | null> {
   checkId(id, 'id');
-  const row = await ctx.db.one<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`, [id]);
+  // All four reads at once (one round trip where reads are batched); a missing task has no
+  // artifacts or edges, so nothing is lost by asking before knowing it exists.
+  const [row, artifacts, deps] = await Promise.all([
+    ctx.db.one<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`, [id]),
+    artifactsOf(ctx.db, id),
+    dependencyIds(ctx.db, id),
+  ]);
   if (!row) return null;
-  const [artifacts, deps] = await Promise.all([artifactsOf(ctx.db, id), dependencyIds(ctx.db, id)]);
   return { ...toTask(row), artifacts, ...deps };
 }
 

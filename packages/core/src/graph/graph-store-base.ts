@@ -129,6 +129,28 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     return breadthFirstShortestPath(from, to, options.maxDepth, (n) => this.doSteps(n, options));
   }
 
+  /**
+   * False (default): the base looks the endpoints of `neighbors`, `findPaths` and `shortestPath`
+   * up before calling their hooks. True: the hooks check them in their own queries (one round
+   * trip less per traversal) and throw {@link missingNodes} when one does not exist; the base
+   * still looks up the node of a zero-length path (`from === to`) itself.
+   */
+  protected get checksTraversalEndpoints(): boolean {
+    return false;
+  }
+
+  /**
+   * The error a traversal throws when its endpoints do not exist: `ids` are the missing ones, in
+   * the order the operation names them (start before target).
+   */
+  protected missingNodes(operation: string, ids: readonly string[]): OrchError {
+    return new OrchError(
+      'ORCH_NOT_FOUND',
+      `${operation}: node ${ids.map((id) => JSON.stringify(id)).join(', ')} does not exist.`,
+      { kind: 'graph', details: { missing: [...ids] } },
+    );
+  }
+
   /** Native query; the default rejects with `ORCH_UNSUPPORTED`. */
   protected doQuery(
     _statement: string,
@@ -165,12 +187,15 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
 
   async upsertNodes(nodes: readonly GraphNodeInput[]): Promise<void> {
     const normalized = this.#list(nodes, 'upsertNodes').map((node, i): NormalizedNode => {
-      const where = `upsertNodes node ${i}`;
+      // Messages are built only when a check fails: this runs once per node of large loads.
+      const where = () => `upsertNodes node ${i}`;
       if (typeof node !== 'object' || node === null)
-        throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
+        throw new OrchError('ORCH_INVALID_INPUT', `${where()}: not an object.`, { kind: 'graph' });
       const id = validateNodeId(node.id, where);
-      const labels = node.labels === undefined ? [] : this.#labels(node.labels, where);
-      return { id, labels, properties: validateProperties(node.properties, `${where} (id "${id}")`) };
+      const labels = node.labels === undefined ? [] : this.#labels(node.labels, where());
+      const properties =
+        node.properties === undefined ? {} : validateProperties(node.properties, `${where()} (id "${id}")`);
+      return { id, labels, properties };
     });
     this.#unique(
       normalized.map((n) => n.id),
@@ -183,8 +208,11 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
 
   async upsertEdges(edges: readonly GraphEdgeInput[]): Promise<void> {
     const normalized = this.#list(edges, 'upsertEdges').map((edge, i): NormalizedEdge => {
-      const key = this.#edgeKey(edge, `upsertEdges edge ${i}`);
-      return { ...key, properties: validateProperties(edge.properties, `upsertEdges edge ${i}`) };
+      // Messages are built only when a check fails: this runs once per edge of large loads.
+      const key = this.#edgeKey(edge, () => `upsertEdges edge ${i}`);
+      const properties =
+        edge.properties === undefined ? {} : validateProperties(edge.properties, `upsertEdges edge ${i}`);
+      return { from: key.from, to: key.to, type: key.type, properties };
     });
     this.#unique(
       normalized.map((e) => `${e.from}\u0000${e.to}\u0000${e.type}`),
@@ -271,14 +299,14 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
       types: validateTypes(options.types),
       depth: validateIntInRange(options.depth, 'depth', 1, MAX_NEIGHBOR_DEPTH, 1),
     };
-    await this.#requireNodes([nodeId], 'neighbors');
+    if (!this.checksTraversalEndpoints) await this.#requireNodes([nodeId], 'neighbors');
     return this.#run('neighbors', () => this.doNeighbors(nodeId, normalized));
   }
 
   async findPaths(from: string, to: string, options: PathOptions = {}): Promise<GraphPath[]> {
     const [a, b] = [validateNodeId(from, 'findPaths from'), validateNodeId(to, 'findPaths to')];
     const normalized = this.#pathOptions(options, 5, true);
-    await this.#requireNodes([a, b], 'findPaths');
+    if (a === b || !this.checksTraversalEndpoints) await this.#requireNodes([a, b], 'findPaths');
     if (a === b) return [{ nodes: [a], edges: [] }];
     return this.#run('findPaths', () => this.doFindPaths(a, b, normalized));
   }
@@ -290,7 +318,7 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
   ): Promise<GraphPath | null> {
     const [a, b] = [validateNodeId(from, 'shortestPath from'), validateNodeId(to, 'shortestPath to')];
     const normalized = this.#pathOptions(options, MAX_PATH_DEPTH, false);
-    await this.#requireNodes([a, b], 'shortestPath');
+    if (a === b || !this.checksTraversalEndpoints) await this.#requireNodes([a, b], 'shortestPath');
     if (a === b) return { nodes: [a], edges: [] };
     return this.#run('shortestPath', () => this.doShortestPath(a, b, normalized));
   }
@@ -319,25 +347,17 @@ export abstract class GraphStoreBase extends AdapterBase implements GraphStore {
     const found = await this.#call(operation, () => this.doGetNodes(unique));
     const present = new Set(found.map((n) => n.id));
     const missing = unique.filter((id) => !present.has(id));
-    if (missing.length > 0) {
-      throw new OrchError(
-        'ORCH_NOT_FOUND',
-        `${operation}: node ${missing.map((id) => JSON.stringify(id)).join(', ')} does not exist.`,
-        {
-          kind: 'graph',
-          details: { missing },
-        },
-      );
-    }
+    if (missing.length > 0) throw this.missingNodes(operation, missing);
   }
 
-  #edgeKey(edge: unknown, where: string): EdgeKey {
+  #edgeKey(edge: unknown, where: string | (() => string)): EdgeKey {
+    const place = typeof where === 'string' ? () => where : where;
     if (typeof edge !== 'object' || edge === null)
-      throw new OrchError('ORCH_INVALID_INPUT', `${where}: not an object.`, { kind: 'graph' });
+      throw new OrchError('ORCH_INVALID_INPUT', `${place()}: not an object.`, { kind: 'graph' });
     const e = edge as Record<string, unknown>;
     return {
-      from: validateNodeId(e.from, `${where} from`),
-      to: validateNodeId(e.to, `${where} to`),
+      from: validateNodeId(e.from, () => `${place()} from`),
+      to: validateNodeId(e.to, () => `${place()} to`),
       type: validateIdentifier(e.type, 'type'),
     };
   }

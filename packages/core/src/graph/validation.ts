@@ -26,7 +26,8 @@ export function validateIdentifier(value: unknown, what: 'label' | 'type'): stri
   return value;
 }
 
-export function validateNodeId(id: unknown, where: string): string {
+/** `where` names the value in the error message; pass a function to build it only on failure. */
+export function validateNodeId(id: unknown, where: string | (() => string)): string {
   // Control characters are refused so backends can join ids with \u0001 to order paths.
   if (
     typeof id !== 'string' ||
@@ -35,10 +36,11 @@ export function validateNodeId(id: unknown, where: string): string {
     hasControlCharacter(id)
   ) {
     throw invalid(
-      `${where}: node id must be a non-empty string of at most ${MAX_NODE_ID_LENGTH} characters without control characters, got ${JSON.stringify(id)}.`,
+      `${typeof where === 'string' ? where : where()}: node id must be a non-empty string of at most ${MAX_NODE_ID_LENGTH} characters without control characters, got ${JSON.stringify(id)}.`,
     );
   }
-  return validateText(id, `${where}: node id`, 'graph');
+  if (id.isWellFormed()) return id;
+  return validateText(id, `${typeof where === 'string' ? where : where()}: node id`, 'graph');
 }
 
 function hasControlCharacter(s: string): boolean {

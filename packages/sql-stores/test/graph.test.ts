@@ -5,6 +5,7 @@ import { SqlGraphStore } from '../src/index.js';
 import { engines } from './helpers/engines.js';
 import { int, pick, rng } from './helpers/random.js';
 import { ReferenceGraph } from './helpers/reference-graph.js';
+import { tempDir } from './helpers/temp.js';
 
 const DIRECTIONS: readonly Direction[] = ['out', 'in', 'both'];
 // Ids with characters that matter to SQL, JSON and string ordering.
@@ -224,5 +225,126 @@ for (const engine of engines) {
         'node-999',
       ]);
     });
+
+    it('reports a missing start or target from the traversal query itself, at every depth and direction', async () => {
+      await graph.upsertNodes([{ id: 'a' }, { id: 'b' }, { id: 'lonely' }]);
+      await graph.upsertEdges([
+        { from: 'a', to: 'b', type: 'NEXT' },
+        { from: 'b', to: 'a', type: 'NEXT' },
+      ]);
+      for (const direction of DIRECTIONS) {
+        // depth 3 runs as one recursive query, depth 6 level by level.
+        for (const depth of [1, 3, 6]) {
+          const context = JSON.stringify({ direction, depth });
+          await expect(graph.neighbors('ghost', { direction, depth }), context).rejects.toMatchObject({
+            code: 'ORCH_NOT_FOUND',
+            message: 'neighbors: node "ghost" does not exist.',
+            details: { missing: ['ghost'] },
+          });
+          await expect(
+            graph.neighbors('ghost', { direction, depth, types: ['NEXT'] }),
+            context,
+          ).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND' });
+          // An existing node with no edges has no neighbours; the start never counts as its own.
+          expect(await graph.neighbors('lonely', { direction, depth }), context).toEqual([]);
+          expect(
+            (await graph.neighbors('a', { direction, depth })).map((n) => [n.id, n.depth]),
+            context,
+          ).toEqual([['b', 1]]);
+          expect(await graph.neighbors('a', { direction, depth, types: ['OTHER'] }), context).toEqual([]);
+        }
+      }
+      for (const op of ['shortestPath', 'findPaths'] as const) {
+        const run = (from: string, to: string) =>
+          op === 'shortestPath' ? graph.shortestPath(from, to) : graph.findPaths(from, to);
+        await expect(run('ghost', 'a')).rejects.toMatchObject({
+          code: 'ORCH_NOT_FOUND',
+          message: `${op}: node "ghost" does not exist.`,
+          details: { missing: ['ghost'] },
+        });
+        await expect(run('a', 'ghost')).rejects.toMatchObject({ details: { missing: ['ghost'] } });
+        await expect(run('ghost', 'phantom')).rejects.toMatchObject({
+          message: `${op}: node "ghost", "phantom" does not exist.`,
+          details: { missing: ['ghost', 'phantom'] },
+        });
+        await expect(run('ghost', 'ghost')).rejects.toMatchObject({ details: { missing: ['ghost'] } });
+        expect(await run('lonely', 'a')).toEqual(op === 'shortestPath' ? null : []);
+      }
+      expect(await graph.findPaths('a', 'a')).toEqual([{ nodes: ['a'], edges: [] }]);
+    });
+
+    it('stores labels and properties exactly as JSON text', async () => {
+      const properties = {
+        text: 'line\nbreak \u0000 "quoted" back\\slash é 😀 \u2028',
+        big: 1e21,
+        small: 1.5e-7,
+        negative: -0,
+        list: ['x', 'y'],
+        flag: false,
+        'we"ird key': 1,
+      };
+      await graph.upsertNodes([{ id: 'p', labels: ['B', 'A'], properties }, { id: 'q' }]);
+      await graph.upsertEdges([{ from: 'p', to: 'q', type: 'T', properties }]);
+      const [node] = await executor.query<{ labels: string; properties: string }>(
+        'SELECT labels, properties FROM orch_graph_nodes WHERE id = ?',
+        ['p'],
+      );
+      expect(node).toEqual({ labels: '["A","B"]', properties: JSON.stringify(properties) });
+      const [edge] = await executor.query<{ properties: string }>('SELECT properties FROM orch_graph_edges');
+      expect(edge?.properties).toBe(JSON.stringify(properties));
+      expect((await graph.getNode('p'))?.properties).toEqual(JSON.parse(JSON.stringify(properties)));
+    });
+
+    it('upserts calls larger than one statement piece atomically', async () => {
+      // More rows than one INSERT piece (50,000): several statements in one transaction.
+      const n = 60_000;
+      const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+      await graph.upsertNodes(ids.map((id) => ({ id, labels: ['N'] })));
+      const chain = ids.slice(1).map((id, i) => ({ from: ids[i]!, to: id, type: 'NEXT' }));
+      // The last edge's endpoint is missing: nothing of the call is written.
+      await expect(
+        graph.upsertEdges([...chain, { from: ids[0]!, to: 'ghost', type: 'NEXT' }]),
+      ).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND', details: { missing: ['ghost'] } });
+      expect(await executor.query('SELECT count(*) AS c FROM orch_graph_edges')).toEqual([{ c: 0 }]);
+      await graph.upsertEdges(chain);
+      expect(await executor.query('SELECT count(*) AS c FROM orch_graph_edges')).toEqual([{ c: n - 1 }]);
+      expect(await executor.query('SELECT count(*) AS c FROM orch_graph_nodes')).toEqual([{ c: n }]);
+      expect((await graph.neighbors('m59990', { depth: 3 })).map((x) => x.id)).toEqual([
+        'm59991',
+        'm59992',
+        'm59993',
+      ]);
+    });
   });
 }
+
+describe('SqlGraphStore in worker threads', () => {
+  it('writes a large call in pieces in one transaction, and a failed check writes nothing', async () => {
+    const temp = tempDir();
+    const engine = engines[0]!;
+    const executor = engine.open(temp.file('graph.db'), { worker: true });
+    const graph = new SqlGraphStore({ executor, scheme: engine.scheme });
+    try {
+      await graph.connect();
+      const n = 120_000;
+      const ids = Array.from({ length: n }, (_, i) => `w${i}`);
+      await graph.upsertNodes(ids.map((id) => ({ id })));
+      const edges = ids.slice(1).map((id, i) => ({ from: ids[i]!, to: id, type: 'NEXT' }));
+      await expect(
+        graph.upsertEdges([{ from: 'ghost', to: ids[0]!, type: 'NEXT' }, ...edges]),
+      ).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND', details: { missing: ['ghost'] } });
+      expect(await executor.query('SELECT count(*) AS c FROM orch_graph_edges')).toEqual([{ c: 0 }]);
+      await graph.upsertEdges(edges);
+      expect(await executor.query('SELECT count(*) AS c FROM orch_graph_edges')).toEqual([{ c: n - 1 }]);
+      expect(await graph.neighbors('w0', { depth: 2 })).toEqual([
+        { id: 'w1', labels: [], properties: {}, depth: 1 },
+        { id: 'w2', labels: [], properties: {}, depth: 2 },
+      ]);
+      await expect(graph.neighbors('ghost', { depth: 2 })).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND' });
+    } finally {
+      await graph.close();
+      await executor.close();
+      temp.cleanup();
+    }
+  });
+});

@@ -78,6 +78,8 @@ interface Parent {
 }
 
 const SEP = '\u0001';
+/** Rows per INSERT of a large upsert (see inPieces). */
+const PIECE_ROWS = 50_000;
 /** Deepest `neighbors` search run as one recursive query; deeper ones go level by level (see doNeighbors). */
 const CTE_MAX_DEPTH = 4;
 
@@ -115,6 +117,11 @@ export class SqlGraphStore extends GraphStoreBase {
     this.#t = graphTables(validateTablePrefix(options.tablePrefix ?? 'orch_graph', 'graph'));
   }
 
+  /** Traversals check their endpoints in their own first query (see doNeighbors, doShortestPath). */
+  protected override get checksTraversalEndpoints(): boolean {
+    return true;
+  }
+
   /** The tables this store uses, for adapters that document or migrate them. */
   get tables(): GraphTables {
     return this.#t;
@@ -144,40 +151,62 @@ export class SqlGraphStore extends GraphStoreBase {
   }
 
   /**
-   * One prepared single-row statement run once per row inside one transaction (`executeMany`), for
-   * nodes and edges alike. Measured on better-sqlite3 with 300k edges: 1.2 s this way against 1.7 s
-   * with 1000-row multi-row INSERTs, which would also need chunking below SQLite's 32 766 variables.
+   * Set-based: the rows travel as one JSON text (each row an array of its column texts, so the
+   * stored JSON is exactly what JSON.stringify gave) and SQLite inserts them in key order, which
+   * keeps the primary-key b-tree writes local. Measured on better-sqlite3 with 300k edges: about
+   * 0.5 s for the INSERT this way against 1.1-1.3 s for one prepared statement run per row in one
+   * transaction (executeMany, the previous way) and 1.7 s for 1000-row multi-row INSERTs. Calls of
+   * more than {@link PIECE_ROWS} rows run one such statement per piece in one transaction, so the
+   * JSON parameter stays far below SQLite's string length limit whatever the call's size.
    */
   protected async doUpsertNodes(nodes: readonly NormalizedNode[]): Promise<void> {
-    await this.#guard('upsertNodes', () =>
-      this.#exec().executeMany(
-        `INSERT INTO ${this.#t.nodes} (id, labels, properties) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET labels = excluded.labels, properties = excluded.properties`,
-        nodes.map((n) => [n.id, JSON.stringify(n.labels), JSON.stringify(n.properties)]),
-      ),
-    );
+    const sql = `INSERT INTO ${this.#t.nodes} (id, labels, properties)
+       SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2 FROM json_each(?) AS r WHERE true ORDER BY 1
+       ON CONFLICT (id) DO UPDATE SET labels = excluded.labels, properties = excluded.properties`;
+    const rows = (start: number, end: number): string => {
+      const out = new Array<[string, string, string]>(end - start);
+      for (let i = start; i < end; i++) {
+        const n = nodes[i]!;
+        out[i - start] = [n.id, JSON.stringify(n.labels), propertiesText(n.properties)];
+      }
+      return JSON.stringify(out);
+    };
+    await this.#guard('upsertNodes', async () => {
+      if (nodes.length <= PIECE_ROWS) await this.#exec().execute(sql, [rows(0, nodes.length)]);
+      else await this.#exec().transaction((tx) => inPieces(tx, sql, nodes.length, rows, []));
+    });
   }
 
   protected async doUpsertEdges(edges: readonly NormalizedEdge[]): Promise<void> {
-    const endpoints = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
+    const sql = `INSERT INTO ${this.#t.edges} (src, dst, type, properties)
+       SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3 FROM json_each(?) AS r
+       WHERE true ORDER BY 1, 2, 3
+       ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`;
+    const rows = (start: number, end: number): string => {
+      const out = new Array<[string, string, string, string]>(end - start);
+      for (let i = start; i < end; i++) {
+        const e = edges[i]!;
+        out[i - start] = [e.from, e.to, e.type, propertiesText(e.properties)];
+      }
+      return JSON.stringify(out);
+    };
+    const endpoints = new Set<string>();
+    for (const e of edges) {
+      endpoints.add(e.from);
+      endpoints.add(e.to);
+    }
     await this.#guard('upsertEdges', () =>
       // The check and the writes share one transaction, so a node deleted concurrently cannot
       // leave a dangling edge, and a failed check writes nothing: the writes are issued with
       // the check (one round trip where the engine pipelines) and rolled back when it fails.
       this.#exec().transaction(async (tx) => {
-        const [missing] = await Promise.all([
-          tx.query<{ id: string }>(
-            `SELECT j.value AS id FROM json_each(?) AS j
-             WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
-            [JSON.stringify(endpoints)],
-          ),
-          tx.executeMany(
-            `INSERT INTO ${this.#t.edges} (src, dst, type, properties) VALUES (?, ?, ?, ?)
-             ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`,
-            edges.map((e) => [e.from, e.to, e.type, JSON.stringify(e.properties)]),
-          ),
-        ]);
-        if (missing.length > 0) throw this.missingEndpoints(missing.map((r) => r.id));
+        const check = tx.query<{ id: string }>(
+          `SELECT j.value AS id FROM json_each(?) AS j
+           WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
+          [JSON.stringify([...endpoints])],
+        );
+        const [missing] = await inPieces(tx, sql, edges.length, rows, [check]);
+        if (missing!.length > 0) throw this.missingEndpoints(missing!.map((r) => r.id));
       }),
     );
   }
@@ -293,6 +322,11 @@ export class SqlGraphStore extends GraphStoreBase {
     return found.sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /**
+   * The walk starts from the start node's row, so a missing start node gives no rows at all (the
+   * existence check costs no round trip of its own); the start node itself comes back at depth 0
+   * (min over its depths) and is dropped here.
+   */
   async #neighborsByCte(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
     const params: SqlValue[] = [id];
     const steps = stepSides(options.direction).map((side) => {
@@ -301,19 +335,26 @@ export class SqlGraphStore extends GraphStoreBase {
       return `SELECT e.${side.far}, w.depth + 1 FROM reach AS w JOIN ${this.#t.edges} AS e ON e.${side.near} = w.node
               WHERE w.depth < ?${types.sql}`;
     });
-    params.push(id);
     const rows = await this.#query<NodeRow & { depth: number }>(
       'neighbors',
       `WITH RECURSIVE reach(node, depth) AS (
-         SELECT ?, 0
+         SELECT s.id, 0 FROM ${this.#t.nodes} AS s WHERE s.id = ?
          UNION ${steps.join(' UNION ')}
        )
        SELECT n.id, n.labels, n.properties, r.depth
-       FROM (SELECT node, min(depth) AS depth FROM reach WHERE node <> ? GROUP BY node) AS r
+       FROM (SELECT node, min(depth) AS depth FROM reach GROUP BY node) AS r
        JOIN ${this.#t.nodes} AS n ON n.id = r.node`,
       params,
     );
-    return rows.map((r) => ({ ...toNode(r), depth: Number(r.depth) }));
+    const found: Neighbor[] = [];
+    let started = false;
+    for (const r of rows) {
+      const depth = Number(r.depth);
+      if (depth === 0) started = true;
+      else found.push({ ...toNode(r), depth });
+    }
+    if (!started) throw this.missingNodes('neighbors', [id]);
+    return found;
   }
 
   async #neighborsByLevels(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
@@ -327,7 +368,10 @@ export class SqlGraphStore extends GraphStoreBase {
         return `SELECT e.${side.far} AS b FROM json_each(?) AS f CROSS JOIN ${this.#t.edges} AS e ON e.${side.near} = f.value
                 WHERE 1${types.sql}`;
       });
-      const rows = await this.#query<{ b: string }>('neighbors', selects.join(' UNION '), params);
+      const level = this.#query<{ b: string }>('neighbors', selects.join(' UNION '), params);
+      // The first level goes out with the start node's existence check (a missing node has no
+      // edges either, so the level's rows are empty then).
+      const rows = depth === 1 ? await this.#requireNodes('neighbors', [id], level) : await level;
       frontier = [];
       for (const { b } of rows) {
         if (depthOf.has(b)) continue;
@@ -338,6 +382,30 @@ export class SqlGraphStore extends GraphStoreBase {
     depthOf.delete(id);
     const nodes = await this.doGetNodes([...depthOf.keys()]);
     return nodes.map((n) => ({ ...n, depth: depthOf.get(n.id)! }));
+  }
+
+  /**
+   * Check that `ids` exist with a query issued together with `work` (one round trip where reads
+   * are batched); throws {@link missingNodes} for the missing ones, in the order given.
+   */
+  async #requireNodes<T>(operation: string, ids: readonly string[], work: Promise<T>): Promise<T> {
+    const unique = [...new Set(ids)];
+    const check = this.#query<{ id: string }>(
+      operation,
+      `SELECT j.value AS id FROM json_each(?) AS j
+       WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
+      [JSON.stringify(unique)],
+    );
+    const [missingRows, result] = await Promise.allSettled([check, work]);
+    if (missingRows.status === 'rejected') throw missingRows.reason;
+    const absent = new Set(missingRows.value.map((r) => r.id));
+    if (absent.size > 0)
+      throw this.missingNodes(
+        operation,
+        unique.filter((id) => absent.has(id)),
+      );
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
   }
 
   /**
@@ -354,7 +422,7 @@ export class SqlGraphStore extends GraphStoreBase {
     to: string,
     options: NormalizedPathOptions,
   ): Promise<GraphPath[]> {
-    const shortest = await this.doShortestPath(from, to, options);
+    const shortest = await this.#shortestPath('findPaths', from, to, options);
     if (!shortest) return [];
     const found: GraphPath[] = [];
     for (
@@ -373,7 +441,16 @@ export class SqlGraphStore extends GraphStoreBase {
    * (one indexed query for the whole level) until the two searches meet. The first level that
    * meets gives a path with the fewest edges. Each node is expanded at most once per side.
    */
-  protected override async doShortestPath(
+  protected override doShortestPath(
+    from: string,
+    to: string,
+    options: NormalizedPathOptions,
+  ): Promise<GraphPath | null> {
+    return this.#shortestPath('shortestPath', from, to, options);
+  }
+
+  async #shortestPath(
+    operation: string,
     from: string,
     to: string,
     options: NormalizedPathOptions,
@@ -392,7 +469,10 @@ export class SqlGraphStore extends GraphStoreBase {
       if (forward.frontier.length === 0 || backward.frontier.length === 0) return null;
       const side = forward.frontier.length <= backward.frontier.length ? forward : backward;
       const other = side === forward ? backward : forward;
-      const rows = await this.#expand(side.frontier, side.direction, options.types);
+      const expansion = this.#expand(side.frontier, side.direction, options.types);
+      // The first level goes out with the endpoints' existence check (one round trip).
+      const rows =
+        length === 0 ? await this.#requireNodes(operation, [from, to], expansion) : await expansion;
       // Among several edges reaching a new node in this level, keep the smallest (prev, type, src)
       // so the path returned does not depend on row order.
       const level = new Map<string, Parent>();
@@ -515,6 +595,38 @@ export class SqlGraphStore extends GraphStoreBase {
     await this.#createSchema(this.#exec());
     return this.#guard(operation, fn, false);
   }
+}
+
+/**
+ * Run `sql` once per piece of {@link PIECE_ROWS} rows (`rows(start, end)` gives a piece's JSON
+ * parameter), after `first`, in the caller's transaction. A piece is handed to the engine before
+ * the next one is encoded, so the engine writes one while this thread encodes the next. Resolves
+ * to the results of `first`, once every piece is written.
+ */
+async function inPieces<T>(
+  tx: SqlExecutor,
+  sql: string,
+  count: number,
+  rows: (start: number, end: number) => string,
+  first: readonly Promise<T>[],
+): Promise<T[]> {
+  const issued: Promise<unknown>[] = [...first];
+  // Settled later with Promise.all; until then a failure must not count as unhandled.
+  for (const p of first) p.catch(() => undefined);
+  for (let start = 0; start < count; start += PIECE_ROWS) {
+    // Let the statements issued so far reach the engine before encoding more.
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const write = tx.execute(sql, [rows(start, Math.min(count, start + PIECE_ROWS))]);
+    write.catch(() => undefined);
+    issued.push(write);
+  }
+  return (await Promise.all(issued)).slice(0, first.length) as T[];
+}
+
+/** The stored text of a properties object (most are empty). */
+function propertiesText(properties: Properties): string {
+  for (const _ in properties) return JSON.stringify(properties);
+  return '{}';
 }
 
 function parseProperties(json: string): Properties {

@@ -273,6 +273,18 @@ for (const engine of engines) {
       expect(await graph.findPaths('a', 'a')).toEqual([{ nodes: ['a'], edges: [] }]);
     });
 
+    it('orders neighbours by UTF-16 code units where SQLite orders UTF-8 bytes differently', async () => {
+      // U+1F600 (a surrogate pair in UTF-16) sorts before U+FF5E in JavaScript, after it in UTF-8.
+      const ids = ['\u{1F600}', '\uFF5E', 'z', '\uE000'];
+      await graph.upsertNodes([{ id: 's' }, ...ids.map((id) => ({ id }))]);
+      await graph.upsertEdges(ids.map((id) => ({ from: 's', to: id, type: 'T' })));
+      const expected = [...ids].sort();
+      expect(expected[0]).toBe('z');
+      for (const depth of [1, 3, 6]) {
+        expect((await graph.neighbors('s', { depth })).map((n) => n.id)).toEqual(expected);
+      }
+    });
+
     it('stores labels and properties exactly as JSON text', async () => {
       const properties = {
         text: 'line\nbreak \u0000 "quoted" back\\slash é 😀 \u2028',

@@ -312,14 +312,20 @@ export class SqlGraphStore extends GraphStoreBase {
    *   random 100k-node / 300k-edge graph, depth 25 reaching the whole graph took 14.5 s as one
    *   recursive query, because revisits at every larger depth are expanded again.
    *
-   * Results are sorted in JavaScript (depth, then id by UTF-16 order) like every other backend.
+   * Results are ordered by depth, then id by UTF-16 order, like every other backend. The recursive
+   * query already returns them by depth and id in SQLite's order (UTF-8 bytes, which differs from
+   * UTF-16 only between characters above U+FFFF and U+E000–U+FFFF): one pass checks the order and
+   * they are sorted here only when it does not hold.
    */
   protected override async doNeighbors(id: string, options: NormalizedNeighborOptions): Promise<Neighbor[]> {
     const found =
       options.depth <= CTE_MAX_DEPTH
         ? await this.#neighborsByCte(id, options)
         : await this.#neighborsByLevels(id, options);
-    return found.sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let i = 1; i < found.length; i++) {
+      if (compareNeighbors(found[i - 1]!, found[i]!) > 0) return found.sort(compareNeighbors);
+    }
+    return found;
   }
 
   /**
@@ -343,7 +349,8 @@ export class SqlGraphStore extends GraphStoreBase {
        )
        SELECT n.id, n.labels, n.properties, r.depth
        FROM (SELECT node, min(depth) AS depth FROM reach GROUP BY node) AS r
-       JOIN ${this.#t.nodes} AS n ON n.id = r.node`,
+       JOIN ${this.#t.nodes} AS n ON n.id = r.node
+       ORDER BY r.depth, n.id`,
       params,
     );
     const found: Neighbor[] = [];
@@ -351,7 +358,13 @@ export class SqlGraphStore extends GraphStoreBase {
     for (const r of rows) {
       const depth = Number(r.depth);
       if (depth === 0) started = true;
-      else found.push({ ...toNode(r), depth });
+      else
+        found.push({
+          id: r.id,
+          labels: JSON.parse(r.labels) as string[],
+          properties: parseProperties(r.properties),
+          depth,
+        });
     }
     if (!started) throw this.missingNodes('neighbors', [id]);
     return found;
@@ -653,6 +666,10 @@ function toPath(nodesText: string, typesText: string, fromsText: string): GraphP
     return { from, to, type };
   });
   return { nodes, edges };
+}
+
+function compareNeighbors(a: Neighbor, b: Neighbor): number {
+  return a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function compareParents(a: Parent, b: Parent): number {

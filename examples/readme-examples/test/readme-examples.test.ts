@@ -139,6 +139,17 @@ const examples: Example[] = [
     },
   },
   {
+    file: 'packages/adapter-postgres/README.md',
+    lang: 'js',
+    index: 1,
+    prints: ['0'],
+    env: () => {
+      const url = process.env.ORCH_TEST_POSTGRES_URL;
+      if (!url) throw new Error('ORCH_TEST_POSTGRES_URL is not set: npm test starts PostgreSQL.');
+      return { DATABASE_URL: url };
+    },
+  },
+  {
     file: 'packages/sql-stores/README.md',
     lang: 'js',
     index: 0,

@@ -27,3 +27,15 @@ export function fromVectorLiteral(text: string): number[] {
   const inner = text.slice(1, -1);
   return inner === '' ? [] : inner.split(',').map(Number);
 }
+
+/**
+ * A text array in PostgreSQL's array literal form (`{"a","b",NULL}`), for a `$n::text[]`
+ * parameter that has to travel as text (through another store's transaction, whose parameters
+ * are plain values). The same literal pg sends for a JavaScript array.
+ */
+export function toTextArrayLiteral(items: readonly (string | null)[]): string {
+  const quoted = items.map((s) =>
+    s === null ? 'NULL' : `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+  );
+  return `{${quoted.join(',')}}`;
+}

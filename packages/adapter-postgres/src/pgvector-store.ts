@@ -4,18 +4,22 @@ import {
   type DriverErrorContext,
   type FilterNode,
   type Include,
+  joinedTransaction,
   type NormalizedDeleteSelector,
   type NormalizedVectorQuery,
   type NormalizedVectorRecord,
   OrchError,
   type RawVectorMatch,
+  type SqlValue,
   type StoredVectorRecord,
   type VectorCapabilities,
   type VectorMetric,
   VectorStoreBase,
 } from '@orch/core/adapter-kit';
-import { type ConnectionSource, openConnectionSource, type PgConnection } from './connection-source.js';
-import { fromVectorLiteral, toVectorLiteral } from './conversion.js';
+import type pg from 'pg';
+import { type ConnectionSource, openConnectionSource } from './connection-source.js';
+import { fromVectorLiteral, toTextArrayLiteral, toVectorLiteral } from './conversion.js';
+import { engineKeyOf } from './engine-key.js';
 import { mapPgError } from './errors.js';
 import type { ResolvedPostgresOptions } from './options.js';
 import { filterToPg } from './vector-filter.js';
@@ -32,6 +36,18 @@ const METRIC_SQL: Readonly<
 
 /** pgvector's HNSW index covers at most 2,000 dimensions. */
 const MAX_INDEXED_DIMENSION = 2000;
+
+/** What a statement runs on: a pooled connection, or the operational store's transaction. */
+interface Queryable {
+  query(config: pg.QueryConfig): Promise<{ rows: pg.QueryResultRow[] }>;
+}
+
+/** Parameters for another store's transaction: text arrays as array literals, the rest as is. */
+function joinedValues(values: readonly unknown[] | undefined): SqlValue[] {
+  return (values ?? []).map((v) =>
+    Array.isArray(v) ? toTextArrayLiteral(v as (string | null)[]) : (v as SqlValue),
+  );
+}
 
 /** Constructor input of {@link PgVectorStore}. */
 export interface PgVectorStoreInit {
@@ -67,6 +83,11 @@ export class PgVectorStore extends VectorStoreBase {
     maxBatchSize: 1000,
     documents: true,
   };
+  /**
+   * The database this store runs on (see `engineKeyOf`): inside a transaction of the operational
+   * store with the same key, this store's statements run in that transaction.
+   */
+  readonly engineKey: string | undefined;
   readonly #options: ResolvedPostgresOptions;
   readonly #registry: string;
   #source: ConnectionSource | undefined;
@@ -77,6 +98,7 @@ export class PgVectorStore extends VectorStoreBase {
     this.#options = init.options;
     this.scheme = init.scheme ?? 'postgres';
     this.#registry = `${init.options.tablePrefix}collections`;
+    this.engineKey = engineKeyOf(init.options);
   }
 
   protected async doConnect(): Promise<void> {
@@ -125,7 +147,7 @@ export class PgVectorStore extends VectorStoreBase {
   }
 
   protected async doHealth(): Promise<Record<string, unknown>> {
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: "SELECT current_setting('server_version') AS version",
     });
     return {
@@ -192,7 +214,7 @@ export class PgVectorStore extends VectorStoreBase {
   }
 
   protected async doDescribeCollection(name: string): Promise<CollectionInfo | null> {
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: `SELECT name, dimension, metric, table_name FROM ${this.#registry} WHERE name = $1`,
       values: [name],
     });
@@ -200,7 +222,7 @@ export class PgVectorStore extends VectorStoreBase {
   }
 
   protected async doListCollections(): Promise<CollectionInfo[]> {
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: `SELECT name, dimension, metric, table_name FROM ${this.#registry} ORDER BY name`,
     });
     return (rows as CollectionRow[]).map(info);
@@ -223,7 +245,7 @@ export class PgVectorStore extends VectorStoreBase {
     records: readonly NormalizedVectorRecord[],
   ): Promise<void> {
     const table = await this.#table(collection.name);
-    await this.#connected().query({
+    await this.#query({
       text: `INSERT INTO ${table} (id, embedding, metadata, document)
         SELECT id, embedding::vector, metadata::jsonb, document
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(id, embedding, metadata, document)
@@ -255,7 +277,7 @@ export class PgVectorStore extends VectorStoreBase {
           await connection.query({ text: "SET LOCAL hnsw.iterative_scan = 'strict_order'" });
           return (await connection.query({ text, values })).rows;
         })
-      : (await this.#connected().query({ text, values })).rows;
+      : (await this.#query({ text, values })).rows;
     const matches = rows.map((row) => toRecord(row, query.include) as RawVectorMatch);
     if (indexed) matches.sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return matches;
@@ -267,7 +289,7 @@ export class PgVectorStore extends VectorStoreBase {
     include: Required<Include>,
   ): Promise<StoredVectorRecord[]> {
     const table = await this.#table(collection.name);
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: `SELECT id${selectColumns(include)} FROM ${table} WHERE id = ANY($1::text[])`,
       values: [ids],
     });
@@ -277,14 +299,14 @@ export class PgVectorStore extends VectorStoreBase {
   protected async doDelete(collection: CollectionInfo, selector: NormalizedDeleteSelector): Promise<void> {
     const table = await this.#table(collection.name);
     if ('ids' in selector) {
-      await this.#connected().query({
+      await this.#query({
         text: `DELETE FROM ${table} WHERE id = ANY($1::text[])`,
         values: [selector.ids],
       });
       return;
     }
     const where = filterToPg(selector.filter, 'metadata', 1);
-    await this.#connected().query({
+    await this.#query({
       text: `DELETE FROM ${table} WHERE ${where.sql}`,
       values: [...where.params],
     });
@@ -293,7 +315,7 @@ export class PgVectorStore extends VectorStoreBase {
   protected async doCount(collection: CollectionInfo, filter: FilterNode | undefined): Promise<number> {
     const table = await this.#table(collection.name);
     const where = filter ? filterToPg(filter, 'metadata', 1) : undefined;
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: `SELECT COUNT(*)::int AS n FROM ${table}${where ? ` WHERE ${where.sql}` : ''}`,
       values: [...(where?.params ?? [])],
     });
@@ -301,7 +323,7 @@ export class PgVectorStore extends VectorStoreBase {
   }
 
   async #table(name: string): Promise<string> {
-    const { rows } = await this.#connected().query({
+    const { rows } = await this.#query({
       text: `SELECT table_name FROM ${this.#registry} WHERE name = $1`,
       values: [name],
     });
@@ -320,7 +342,25 @@ export class PgVectorStore extends VectorStoreBase {
     return table;
   }
 
-  async #inTransaction<T>(fn: (connection: PgConnection) => Promise<T>): Promise<T> {
+  /**
+   * One statement: in the operational store's transaction when the caller runs inside one on
+   * this database (its parameters then travel as plain values: text arrays as literals), else on
+   * the pool.
+   */
+  async #query(config: pg.QueryConfig): Promise<{ rows: pg.QueryResultRow[] }> {
+    const tx = joinedTransaction(this.engineKey, this);
+    if (!tx) return this.#connected().query(config);
+    return { rows: await tx.query(config.text, joinedValues(config.values)) };
+  }
+
+  async #inTransaction<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    const joined = joinedTransaction(this.engineKey, this);
+    if (joined) {
+      // A savepoint of the caller's transaction: it commits with it, or not at all.
+      return joined.transaction((tx) =>
+        fn({ query: async (config) => ({ rows: await tx.query(config.text, joinedValues(config.values)) }) }),
+      );
+    }
     const source = this.#connected();
     const connection = await source.acquire();
     let broken = false;

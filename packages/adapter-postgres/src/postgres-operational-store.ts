@@ -12,6 +12,7 @@ import {
 import type pg from 'pg';
 import { type ConnectionSource, openConnectionSource, type PgConnection } from './connection-source.js';
 import { toPgValues } from './conversion.js';
+import { engineKeyOf } from './engine-key.js';
 import { mapPgError } from './errors.js';
 import type { ResolvedPostgresOptions } from './options.js';
 
@@ -48,6 +49,14 @@ export class PostgresOperationalStore extends SqlStoreBase<PgConnection> {
     super();
     this.#options = init.options;
     this.scheme = init.scheme ?? 'postgres';
+  }
+
+  /**
+   * The database this store runs on: a pgvector store configured with the same URL reports the
+   * same key, and its calls inside this store's transactions run in them.
+   */
+  override get engineKey(): string | undefined {
+    return engineKeyOf(this.#options);
   }
 
   protected async doConnect(): Promise<void> {

@@ -228,7 +228,10 @@ export class SqliteConnection {
       this.execute(`RELEASE SAVEPOINT ${ATOMIC_SAVEPOINT}`, []);
       return;
     }
-    if (!ok) return this.rollback();
+    if (!ok) {
+      this.rollback();
+      return;
+    }
     try {
       this.execute('COMMIT', []);
     } catch (err) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { distanceBetween, scoreFromDistance } from '@orch/core/adapter-kit';
-import type { PineconeRecord } from '@pinecone-database/pinecone';
+import { distanceBetween, type NormalizedVectorRecord, scoreFromDistance } from '@orch/core/adapter-kit';
+import type { PineconeRecord, RecordMetadata } from '@pinecone-database/pinecone';
 import { describe, it } from 'vitest';
 import {
   DOCUMENT_KEY,
@@ -293,7 +293,7 @@ describe('JSON sizes counted without printing', () => {
   });
 
   it('bounds metadata from above, exactly for keys, strings and booleans', () => {
-    const samples: Record<string, unknown>[] = [
+    const samples: RecordMetadata[] = [
       {},
       { a: 'x' },
       { status: 'open', i: 12, flag: true, off: false },
@@ -319,13 +319,14 @@ describe('JSON sizes counted without printing', () => {
 
   it('gives each outgoing record a size bound at or above its JSON in a request', () => {
     const vector = Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.2);
-    for (const record of [
+    const records: NormalizedVectorRecord[] = [
       { id: 'a', vector },
       { id: 'é"', vector, metadata: { k: 'v', n: 3.25 } },
       { id: 'd', vector, metadata: { k: 'v' }, document: 'short "doc"' },
       { id: 'big', vector, metadata: { k: 1 }, document: 'ü'.repeat(30_000) },
       { id: 'z', vector: [0, 0, 0] },
-    ]) {
+    ];
+    for (const record of records) {
       const out = toPineconeRecord(record, record.vector.length, () => 'v1');
       const json = Buffer.byteLength(JSON.stringify(out.record)) + 1; // and a comma
       assert.ok(out.bytes >= json, `${record.id}: ${out.bytes} < ${json}`);

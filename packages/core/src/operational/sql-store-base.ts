@@ -51,6 +51,15 @@ const MAX_GROUP_MS = 25;
 /** The savepoint each grouped transaction runs in. */
 const GROUP_SAVEPOINT = 'orch_group';
 
+/**
+ * Runs a function in the async context this was called in. (`AsyncResource.bind` does the same
+ * but costs about 20 µs per call on Node 20, most of it defining a deprecated property.)
+ */
+function callerContext(): <T>(body: () => T) => T {
+  const resource = new AsyncResource('orch.transaction');
+  return (body) => resource.runInAsyncScope(body);
+}
+
 /** A transaction waiting to run in a group (see {@link SqlStoreBase.groupCommit}). */
 interface GroupMember {
   /** Calls `body` in the async context the transaction was started in (not the group leader's). */
@@ -569,7 +578,7 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
   #grouped<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#groupQueue.push({
-        inCallerContext: AsyncResource.bind(<R>(body: () => R): R => body()),
+        inCallerContext: callerContext(),
         fn,
         options,
         begin: this.dialect.begin(options),

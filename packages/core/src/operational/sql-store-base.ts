@@ -532,20 +532,7 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
         );
         let result: T;
         try {
-          const handle = this.#handle(child);
-          const key = this.engineKey;
-          result = await this.#context.run(child, () =>
-            key === undefined
-              ? fn(handle)
-              : runAsEngineTransaction(
-                  key,
-                  this,
-                  handle,
-                  () => child.active,
-                  () => fn(handle),
-                ),
-          );
-          await child.mutex.idle(); // statements the callback started without awaiting still belong here
+          result = await this.#runCallback(child, fn);
         } catch (err) {
           child.active = false;
           await child.mutex.idle();
@@ -569,6 +556,29 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
         }
       }
     });
+  }
+
+  /**
+   * A transaction callback on its scope: calls on this store from inside it join the scope (and,
+   * with an engine key, calls on the other stores of the engine too); statements it started
+   * without awaiting still belong to it, so this waits for them.
+   */
+  async #runCallback<T>(child: Scope<Connection>, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const handle = this.#handle(child);
+    const key = this.engineKey;
+    const result = await this.#context.run(child, () =>
+      key === undefined
+        ? fn(handle)
+        : runAsEngineTransaction(
+            key,
+            this,
+            handle,
+            () => child.active,
+            () => fn(handle),
+          ),
+    );
+    await child.mutex.idle();
+    return result;
   }
 
   readonly #groupQueue: GroupMember[] = [];
@@ -650,8 +660,6 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     member: GroupMember,
   ): Promise<{ ok: true; value: unknown } | { ok: false; broken: boolean; error: unknown }> {
     const child = new Scope<Connection>(1, this, root, undefined, true);
-    const handle = this.#handle(child);
-    const key = this.engineKey;
     try {
       await this.#driver({ operation: 'savepoint' }, () => this.driverSavepoint(GROUP_SAVEPOINT, undefined));
     } catch (err) {
@@ -660,20 +668,7 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     }
     let value: unknown;
     try {
-      value = await member.inCallerContext(() =>
-        this.#context.run(child, () =>
-          key === undefined
-            ? member.fn(handle)
-            : runAsEngineTransaction(
-                key,
-                this,
-                handle,
-                () => child.active,
-                () => member.fn(handle),
-              ),
-        ),
-      );
-      await child.mutex.idle();
+      value = await member.inCallerContext(() => this.#runCallback(child, member.fn));
     } catch (err) {
       child.active = false;
       await child.mutex.idle();

@@ -242,7 +242,11 @@ export class SqliteConnection {
 
   /** `fn` as one atomic unit. */
   atomically<T>(fn: () => T): T {
-    const unit = this.openAtomic();
+    return this.closingAtomic(this.openAtomic(), fn);
+  }
+
+  /** Run `fn` in the open atomic unit, then keep the unit, or undo it when `fn` throws. */
+  closingAtomic<T>(unit: AtomicUnit, fn: () => T): T {
     let result: T;
     try {
       result = fn();

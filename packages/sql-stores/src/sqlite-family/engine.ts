@@ -43,9 +43,8 @@ export type ReadFn = (
 export interface Engine {
   readonly mode: 'inline' | 'worker';
   readonly readers: number;
-  run(op: OpCode, sql: string, params: unknown): Promise<unknown>;
-  /** An executeMany (row form) or a batch as one atomic unit (see OP_ATOMIC). */
-  runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown>;
+  /** One op on the writer; `atomic`: an executeMany (row form) or a batch as one atomic unit (see OP_ATOMIC). */
+  run(op: OpCode, sql: string, params: unknown, atomic?: boolean): Promise<unknown>;
   /** Open an outer transaction; a worker is sent it without waiting for the reply (see OP_BEGIN). */
   begin(sql: string): Promise<void>;
   /** A statement inside the open transaction whose reply nobody needs (see OP_POSTED). */
@@ -78,12 +77,9 @@ export class InlineEngine implements Engine {
     return new InlineEngine(connection);
   }
 
-  async run(op: OpCode, sql: string, params: unknown): Promise<unknown> {
-    return this.#connection.run(op, sql, params);
-  }
-
-  async runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown> {
-    return this.#connection.atomically(() => this.#connection.run(op, sql, params));
+  async run(op: OpCode, sql: string, params: unknown, atomic = false): Promise<unknown> {
+    const run = () => this.#connection.run(op, sql, params);
+    return atomic ? this.#connection.atomically(run) : run();
   }
 
   async begin(sql: string): Promise<void> {
@@ -333,12 +329,8 @@ export class WorkerEngine implements Engine {
     return new WorkerEngine(writer, channels);
   }
 
-  run(op: OpCode, sql: string, params: unknown): Promise<unknown> {
-    return this.#writer.call(op, sql, params);
-  }
-
-  runAtomic(op: OpCode, sql: string, params: unknown): Promise<unknown> {
-    this.#writer.post(OP_ATOMIC, '', []);
+  run(op: OpCode, sql: string, params: unknown, atomic = false): Promise<unknown> {
+    if (atomic) this.#writer.post(OP_ATOMIC, '', []);
     return this.#writer.call(op, sql, params);
   }
 

@@ -148,16 +148,15 @@ export class SqliteFamilyStore extends SqlStoreBase {
     return toExecuteResult(await this.#engineOrFail().run(OP_EXECUTE, sql, toSqliteParams(params)));
   }
 
-  protected override async driverExecuteMany(
+  protected override driverExecuteMany(
     sql: string,
     paramSets: readonly (readonly SqlValue[])[],
   ): Promise<ExecuteResult> {
-    const engine = this.#engineOrFail();
-    // Inline, the sets go to SQLite as they are: encoding only pays off across a thread boundary.
-    const chunks = engine.mode === 'worker' ? chunkSets(paramSets) : undefined;
-    if (!chunks)
-      return toExecuteResult(await engine.run(OP_EXECUTE_MANY, sql, paramSets.map(toSqliteParams)));
-    return toExecuteResult(await engine.executeMany(sql, chunks));
+    return this.#executeMany(sql, paramSets, false);
+  }
+
+  protected override driverBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+    return this.#batch(statements, false);
   }
 
   /** Concurrent transactions share one commit: one writer, so they run one after the other anyway. */
@@ -171,27 +170,34 @@ export class SqliteFamilyStore extends SqlStoreBase {
   }
 
   /** The sets and their savepoint (or transaction) in one hand-over; the worker ends the unit. */
-  protected override async driverAtomicExecuteMany(
+  protected override driverAtomicExecuteMany(
     sql: string,
     paramSets: readonly (readonly SqlValue[])[],
   ): Promise<ExecuteResult> {
+    return this.#executeMany(sql, paramSets, true);
+  }
+
+  protected override driverAtomicBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+    return this.#batch(statements, true);
+  }
+
+  /** `atomic`: the engine makes it one unit of its own (see OP_ATOMIC); else it runs inside the base's transaction. */
+  async #executeMany(
+    sql: string,
+    paramSets: readonly (readonly SqlValue[])[],
+    atomic: boolean,
+  ): Promise<ExecuteResult> {
     const engine = this.#engineOrFail();
+    // Inline, the sets go to SQLite as they are: encoding only pays off across a thread boundary.
     const chunks = engine.mode === 'worker' ? chunkSets(paramSets) : undefined;
     if (!chunks)
-      return toExecuteResult(await engine.runAtomic(OP_EXECUTE_MANY, sql, paramSets.map(toSqliteParams)));
-    return toExecuteResult(await engine.executeMany(sql, chunks, true));
+      return toExecuteResult(await engine.run(OP_EXECUTE_MANY, sql, paramSets.map(toSqliteParams), atomic));
+    return toExecuteResult(await engine.executeMany(sql, chunks, atomic));
   }
 
-  protected override async driverAtomicBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
+  async #batch(statements: readonly Statement[], atomic: boolean): Promise<ExecuteResult[]> {
     const wire = statements.map((s) => [s.sql, toSqliteParams(s.params ?? [])]);
-    return ((await this.#engineOrFail().runAtomic(OP_BATCH, statements[0]!.sql, wire)) as unknown[]).map(
-      toExecuteResult,
-    );
-  }
-
-  protected override async driverBatch(statements: readonly Statement[]): Promise<ExecuteResult[]> {
-    const wire = statements.map((s) => [s.sql, toSqliteParams(s.params ?? [])]);
-    return ((await this.#engineOrFail().run(OP_BATCH, statements[0]!.sql, wire)) as unknown[]).map(
+    return ((await this.#engineOrFail().run(OP_BATCH, statements[0]!.sql, wire, atomic)) as unknown[]).map(
       toExecuteResult,
     );
   }

@@ -105,15 +105,7 @@ function runAtomically(op: OpCode, sql: string, params: unknown): unknown {
     throw failure;
   }
   if (unit === undefined || !connection) return runOne(op, sql, params);
-  let result: unknown;
-  try {
-    result = runOne(op, sql, params);
-  } catch (err) {
-    connection.closeAtomic(unit, false);
-    throw err;
-  }
-  connection.closeAtomic(unit, true);
-  return result;
+  return connection.closingAtomic(unit, () => runOne(op, sql, params));
 }
 
 function runChunk(conn: SqliteConnection, op: OpCode, sql: string, params: unknown): unknown {

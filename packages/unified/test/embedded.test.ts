@@ -12,6 +12,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const fixture = fileURLToPath(new URL('./fixtures/crash-after-commit.mjs', import.meta.url));
 
+/**
+ * Run the crash fixture on `file` (see fixtures/crash-after-commit.mjs for the two modes), check
+ * it died by SIGKILL at the first vector or graph write, and open the file again.
+ */
+async function crashThenReopen(file: string, mode: 'separate' | 'joined'): Promise<UnifiedDatabaseManager> {
+  const child = spawn(process.execPath, [fixture, file, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  let err = '';
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, s) => resolve(s)),
+  );
+  expect(err).toBe('');
+  expect(signal).toBe('SIGKILL');
+  expect(out).toContain('crashing');
+  expect(out).not.toContain('unreachable');
+  const url = `sqlite:///${file}`;
+  return UnifiedDatabaseManager.open({
+    config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
+    env: {},
+    backgroundSync: false,
+  });
+}
+
 describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
   it('with no config at all, keeps all three stores in one file under ORCH_DATA_DIR', async () => {
     const dataDir = join(dir, 'default');
@@ -52,30 +81,7 @@ describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
   });
 
   it('converges after the process is killed between the operational commit and the vector write', async () => {
-    const file = join(dir, 'crash.db');
-    const child = spawn(process.execPath, [fixture, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, s) => resolve(s)),
-    );
-    expect(err).toBe('');
-    expect(signal).toBe('SIGKILL');
-    expect(out).toContain('crashing');
-    expect(out).not.toContain('unreachable');
-
-    const url = `sqlite:///${file}`;
-    await using m = await UnifiedDatabaseManager.open({
-      config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
-      env: {},
-      backgroundSync: false,
-    });
+    await using m = await crashThenReopen(join(dir, 'crash.db'), 'separate');
     expect((await m.operational.query<{ id: string }>('SELECT id FROM tasks')).map((r) => r.id)).toEqual([
       'dependency',
     ]);
@@ -88,25 +94,7 @@ describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
   });
 
   it('loses a write killed inside its one transaction whole when the stores share the file', async () => {
-    const file = join(dir, 'crash-joined.db');
-    const child = spawn(process.execPath, [fixture, file, 'joined'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, s) => resolve(s)),
-    );
-    expect(signal).toBe('SIGKILL');
-    expect(out).toContain('crashing');
-    expect(out).not.toContain('unreachable');
-
-    const url = `sqlite:///${file}`;
-    await using m = await UnifiedDatabaseManager.open({
-      config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
-      env: {},
-      backgroundSync: false,
-    });
+    await using m = await crashThenReopen(join(dir, 'crash-joined.db'), 'joined');
     // The row, its outbox entry and the mirror writes were one transaction: none of it is there.
     expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
     expect((await m.health()).outbox.pending).toBe(0);

@@ -52,13 +52,12 @@ export async function applyEntry(
   stores: SyncStores,
   targets: readonly SyncTarget[] = entry.pending,
 ): Promise<ApplyOutcome> {
-  const view = await readView(entry, stores, targets.includes('graph') && stores.graph !== undefined);
+  const view = await readView(entry, stores, targets);
   const applied: SyncTarget[] = [];
   const failed: { target: SyncTarget; error: unknown }[] = [];
   for (const target of targets) {
     try {
-      if (target === 'vector') await applyVector(entry, view.task, stores);
-      else await applyGraph(entry, view, stores);
+      await applyTarget(target, entry, view, stores);
       applied.push(target);
     } catch (error) {
       failed.push({ target, error });
@@ -70,8 +69,8 @@ export async function applyEntry(
 /**
  * Apply an entry inside the caller's transaction `tx` (stores that share its engine). Both
  * targets go in one savepoint, their statements issued together; if one fails, that savepoint
- * rolls back and each target is tried again in a savepoint of its own, so only the failing one is
- * returned (and left out), the others stay in the transaction. `view`: the rows, when the caller
+ * rolls back, the failing one is returned (and left out), and the others are written again in a
+ * savepoint of their own, so they stay in the transaction. `view`: the rows, when the caller
  * already has them (a task it has just written), else they are read.
  */
 export async function applyInSavepoints(
@@ -80,10 +79,8 @@ export async function applyInSavepoints(
   stores: SyncStores,
   given?: TaskView,
 ): Promise<ApplyOutcome['failed']> {
-  const withEdges = entry.pending.includes('graph') && stores.graph !== undefined;
-  const view = given ?? (await readView(entry, stores, withEdges));
-  const applyTo = (target: SyncTarget) =>
-    target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores);
+  const view = given ?? (await readView(entry, stores, entry.pending));
+  const applyTo = (target: SyncTarget) => applyTarget(target, entry, view, stores);
   const failed: ApplyOutcome['failed'] = [];
   try {
     await tx.transaction(async () => {
@@ -134,12 +131,28 @@ export function sortTargets(targets: readonly SyncTarget[]): SyncTarget[] {
   return (['vector', 'graph'] as const).filter((t) => targets.includes(t));
 }
 
+/** Write one target's part of an entry from `view`. */
+function applyTarget(
+  target: SyncTarget,
+  entry: OutboxEntry,
+  view: TaskView,
+  stores: SyncStores,
+): Promise<void> {
+  return target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores);
+}
+
 /**
  * The entry's task, its dependencies (when the graph is written) and the endpoints of the
  * entry's edges, in one query per 500 ids: task rows by id, and (first chunk) the rows of the
  * tasks the entry's task depends on, flagged.
  */
-async function readView(entry: OutboxEntry, stores: SyncStores, withEdges: boolean): Promise<TaskView> {
+async function readView(
+  entry: OutboxEntry,
+  stores: SyncStores,
+  targets: readonly SyncTarget[],
+): Promise<TaskView> {
+  // The dependency rows are needed only for the graph.
+  const withEdges = targets.includes('graph') && stores.graph !== undefined;
   const ids = new Set<string>([entry.taskId]);
   for (const e of entry.payload.edges ?? []) {
     ids.add(e.from);

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transaction } from '../operational/operational-store.js';
+import { processWide } from '../util/process-wide.js';
 import type { Adapter } from './adapter.js';
 
 /**
@@ -17,12 +18,8 @@ interface EngineFrame {
 
 // One per process (and per copy of this package: the Symbol.for slot is shared), so stores built
 // against two installed copies of @orch/core still find each other's transactions.
-const SLOT = Symbol.for('orch.core.shared-engine');
-type GlobalWithSlot = typeof globalThis & { [SLOT]?: AsyncLocalStorage<EngineFrame> };
 function frames(): AsyncLocalStorage<EngineFrame> {
-  const g = globalThis as GlobalWithSlot;
-  g[SLOT] ??= new AsyncLocalStorage<EngineFrame>();
-  return g[SLOT];
+  return processWide('orch.core.shared-engine', () => new AsyncLocalStorage<EngineFrame>());
 }
 
 /**

@@ -1,16 +1,12 @@
+import { processWide } from '../util/process-wide.js';
+
 /**
  * Credentials seen while parsing URLs and configs are remembered process-wide so that every
  * OrchError (and the driver error it wraps) can be scrubbed before anyone prints it. The set
  * lives on globalThis so that two copies of @orch/core scrub the same secrets.
  */
-const SECRETS_KEY = Symbol.for('orch.secrets');
-
-type GlobalWithSecrets = typeof globalThis & { [SECRETS_KEY]?: Set<string> };
-
 function secretSet(): Set<string> {
-  const g = globalThis as GlobalWithSecrets;
-  g[SECRETS_KEY] ??= new Set<string>();
-  return g[SECRETS_KEY];
+  return processWide('orch.secrets', () => new Set<string>());
 }
 
 /** Shortest secret scrubbed by plain text search; shorter ones would mangle ordinary words. */

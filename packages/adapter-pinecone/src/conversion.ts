@@ -314,19 +314,55 @@ export function fromPineconeRecord(
   metadata: RecordMetadata | undefined,
   include: Required<Include>,
   spilledDocument?: string,
-): StoredVectorRecord {
-  const out: { id: string; vector?: number[]; metadata?: Metadata; document?: string } = { id };
+  distance?: number,
+): StoredVectorRecord & { distance?: number } {
+  // Built in its final shape (distance included), not copied into a bigger object afterwards.
+  const out: { id: string; distance?: number; vector?: number[]; metadata?: Metadata; document?: string } =
+    distance === undefined ? { id } : { id, distance };
   if (include.vectors) out.vector = fromPineconeValues(values);
   if (include.metadata) {
     const own: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(metadata ?? {}))
-      if (!key.startsWith(RESERVED_PREFIX)) own[key] = value;
+    if (metadata !== undefined)
+      for (const key of Object.keys(metadata)) if (!key.startsWith(RESERVED_PREFIX)) own[key] = metadata[key];
     out.metadata = own as Metadata;
   }
   if (include.documents) {
     const inline = metadata?.[DOCUMENT_KEY];
     if (typeof inline === 'string') out.document = inline;
     else if (spilledDocument !== undefined) out.document = spilledDocument;
+  }
+  return out;
+}
+
+/** Matches in orch's order: nearest first, ties by id. */
+export function compareMatches(
+  a: { id: string; distance: number },
+  b: { id: string; distance: number },
+): number {
+  return a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Whether the matches are already in {@link compareMatches} order (Pinecone's answers usually are). */
+export function isInMatchOrder(matches: readonly { id: string; distance: number }[]): boolean {
+  for (let i = 1; i < matches.length; i++) if (compareMatches(matches[i - 1]!, matches[i]!) > 0) return false;
+  return true;
+}
+
+/** A record whose document lives in part records: where to find them. */
+export interface SpilledRecord {
+  readonly id: string;
+  readonly parts: number;
+  readonly version: string;
+}
+
+/** The records among these whose document was spilled into part records (usually none). */
+export function spilledRecords(
+  records: readonly { id: string; metadata?: RecordMetadata | undefined }[],
+): SpilledRecord[] {
+  const out: SpilledRecord[] = [];
+  for (const r of records) {
+    const spilled = spilledParts(r.metadata);
+    if (spilled) out.push({ id: r.id, ...spilled });
   }
   return out;
 }

@@ -68,18 +68,25 @@ export class PineconeRequestTimeoutError extends Errors.BasePineconeError {
 export function instrumentedFetch(base: FetchFn, timeoutMs: number | undefined): FetchFn {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const deadline = timeoutMs === undefined ? undefined : new Deadline(timeoutMs);
     const signal =
-      timeout && init?.signal ? AbortSignal.any([init.signal, timeout]) : (timeout ?? init?.signal);
+      deadline && init?.signal
+        ? AbortSignal.any([init.signal, deadline.signal])
+        : (deadline?.signal ?? init?.signal);
     let response: Response;
     try {
       response = await base(input, signal ? { ...init, signal } : init);
     } catch (err) {
-      if (timeout?.aborted) throw new PineconeRequestTimeoutError(url, timeoutMs!);
+      deadline?.clear();
+      if (deadline?.signal.aborted) throw new PineconeRequestTimeoutError(url, timeoutMs!);
       throw err;
     }
-    if (response.ok) return response;
+    if (response.ok) {
+      deadline?.clearAfterBody(response);
+      return response;
+    }
     const text = await response.text().catch(() => '');
+    deadline?.clear();
     throw new PineconeHttpError(
       response.status,
       url,
@@ -87,6 +94,43 @@ export function instrumentedFetch(base: FetchFn, timeoutMs: number | undefined):
       parseRetryAfter(response.headers.get('retry-after')),
     );
   };
+}
+
+/**
+ * One request's time limit: aborts its signal when `ms` pass. A plain timer, which costs a small
+ * fraction of `AbortSignal.timeout` (a weakly held timer, per request); the timer does not keep
+ * the process alive, and it is cleared once the answer's body has been read.
+ */
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(ms: number) {
+    this.#timer = setTimeout(() => this.#controller.abort(), ms);
+    this.#timer.unref?.();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+
+  /**
+   * Keep the limit on while the client reads the body (`json()` or `text()`, the two ways the
+   * official client reads one), and clear it after. A body read some other way stays under the
+   * limit until the timer fires, when aborting a finished request does nothing.
+   */
+  clearAfterBody(response: Response): void {
+    const json = response.json.bind(response);
+    const text = response.text.bind(response);
+    const clear = () => this.clear();
+    const readers = response as { json: () => Promise<unknown>; text: () => Promise<string> };
+    readers.json = () => json().finally(clear);
+    readers.text = () => text().finally(clear);
+  }
 }
 
 /** How the store reaches Pinecone. */

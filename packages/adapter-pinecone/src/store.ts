@@ -17,10 +17,12 @@ import {
 import type { Index, Pinecone, PineconeRecord, RecordMetadata } from '@pinecone-database/pinecone';
 import {
   chunk,
+  compareMatches,
   DOCUMENT_PARTS_KEY,
   distanceFromScore,
   fromPineconeMetric,
   fromPineconeRecord,
+  isInMatchOrder,
   jsonStringBytes,
   LIMITS,
   MAX_DOCUMENT_BYTES,
@@ -33,7 +35,8 @@ import {
   planFetchBatches,
   planUpsertBatches,
   queryResponseBound,
-  spilledParts,
+  type SpilledRecord,
+  spilledRecords,
   toPineconeMetric,
   toPineconeRecord,
   toPineconeValues,
@@ -393,9 +396,8 @@ export class PineconeVectorStore extends VectorStoreBase {
             matches.map((m) => m.id),
           )
         : undefined;
-    const documents = include.documents
-      ? await this.#spilledDocuments(target, fetched ? [...fetched.values()] : matches)
-      : undefined;
+    const spilled = include.documents ? spilledRecords(fetched ? [...fetched.values()] : matches) : [];
+    const documents = spilled.length > 0 ? await this.#spilledDocuments(target, spilled) : undefined;
     const out: RawVectorMatch[] = [];
     for (const match of matches) {
       if (typeof match.score !== 'number') {
@@ -406,12 +408,19 @@ export class PineconeVectorStore extends VectorStoreBase {
       }
       const source = fetched ? fetched.get(match.id) : match;
       if (!source) continue; // deleted between the query and the fetch
-      out.push({
-        ...fromPineconeRecord(match.id, source.values, source.metadata, include, documents?.get(match.id)),
-        distance: distanceFromScore(info.metric, match.score),
-      });
+      out.push(
+        fromPineconeRecord(
+          match.id,
+          source.values,
+          source.metadata,
+          include,
+          documents?.get(match.id),
+          distanceFromScore(info.metric, match.score),
+        ) as RawVectorMatch,
+      );
     }
-    out.sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Pinecone answers best first, so the sort (which also orders ties by id) is usually not needed.
+    if (!isInMatchOrder(out)) out.sort(compareMatches);
     return out;
   }
 
@@ -422,7 +431,8 @@ export class PineconeVectorStore extends VectorStoreBase {
   ): Promise<StoredVectorRecord[]> {
     const target = await this.#target(info);
     const found = [...(await this.#fetch(target.index, target.namespace, ids)).values()];
-    const documents = include.documents ? await this.#spilledDocuments(target, found) : undefined;
+    const spilled = include.documents ? spilledRecords(found) : [];
+    const documents = spilled.length > 0 ? await this.#spilledDocuments(target, spilled) : undefined;
     return found.map((r) => fromPineconeRecord(r.id, r.values, r.metadata, include, documents?.get(r.id)));
   }
 
@@ -505,17 +515,9 @@ export class PineconeVectorStore extends VectorStoreBase {
     } while (paginationToken);
   }
 
-  /** The documents of records whose document lives in part records, reassembled, by record id. */
-  async #spilledDocuments(
-    target: Target,
-    records: readonly { id: string; metadata?: RecordMetadata | undefined }[],
-  ): Promise<Map<string, string>> {
+  /** The documents of these records (from {@link spilledRecords}), reassembled, by record id. */
+  async #spilledDocuments(target: Target, wanted: readonly SpilledRecord[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const wanted = records.flatMap((r) => {
-      const spilled = spilledParts(r.metadata);
-      return spilled ? [{ id: r.id, ...spilled }] : [];
-    });
-    if (wanted.length === 0) return out;
     const ids = wanted.flatMap((w) => Array.from({ length: w.parts }, (_, k) => partId(w.id, w.version, k)));
     const parts = await this.#fetch(target.index, target.documents, ids);
     for (const w of wanted) {
@@ -686,14 +688,24 @@ export class PineconeVectorStore extends VectorStoreBase {
       });
   }
 
-  async #target(info: CollectionInfo): Promise<Target> {
+  /** Where a collection's records live; without a turn of the event loop once its index is known. */
+  #target(info: CollectionInfo): Target | Promise<Target> {
     const { layout } = this.#settings;
-    const index = await this.#describe(indexFor(layout, info.name));
-    if (!index) throw notFound(info.name);
+    const indexName = indexFor(layout, info.name);
+    const cached = this.#indexes.get(indexName);
+    if (cached) return this.#targetIn(cached, info.name);
+    return this.#describe(indexName).then((index) => {
+      if (!index) throw notFound(info.name);
+      return this.#targetIn(index, info.name);
+    });
+  }
+
+  #targetIn(index: IndexState, collection: string): Target {
+    const { layout } = this.#settings;
     return {
       index,
-      namespace: collectionNamespace(layout, info.name),
-      documents: documentNamespace(layout, info.name),
+      namespace: collectionNamespace(layout, collection),
+      documents: documentNamespace(layout, collection),
     };
   }
 

@@ -3,11 +3,13 @@ import { distanceBetween, type NormalizedVectorRecord, scoreFromDistance } from 
 import type { PineconeRecord, RecordMetadata } from '@pinecone-database/pinecone';
 import { describe, it } from 'vitest';
 import {
+  compareMatches,
   DOCUMENT_KEY,
   distanceFromScore,
   fromPineconeMetric,
   fromPineconeRecord,
   fromPineconeValues,
+  isInMatchOrder,
   jsonStringBytes,
   LIMITS,
   MAX_PINECONE_METADATA_BYTES,
@@ -67,6 +69,40 @@ describe('metrics and scores', () => {
     assert.deepEqual(fromPineconeValues([ZERO_VECTOR_STANDIN, 0, 0]), [0, 0, 0]);
     assert.deepEqual(fromPineconeValues([ZERO_VECTOR_STANDIN, 0, 1]), [ZERO_VECTOR_STANDIN, 0, 1]);
     assert.equal(Math.fround(ZERO_VECTOR_STANDIN), ZERO_VECTOR_STANDIN, 'exact in float32');
+  });
+
+  it('orders matches nearest first and ties by id, and tells when an answer is already in that order', () => {
+    const answer = [
+      { id: 'b', distance: 0.1 },
+      { id: 'a', distance: 0.1 },
+      { id: 'c', distance: 0.05 },
+    ];
+    assert.equal(isInMatchOrder(answer), false);
+    const sorted = [...answer].sort(compareMatches);
+    assert.deepEqual(
+      sorted.map((m) => m.id),
+      ['c', 'a', 'b'],
+    );
+    assert.equal(isInMatchOrder(sorted), true);
+    assert.equal(isInMatchOrder([]), true);
+  });
+
+  it('reads a match back with its distance in the same object', () => {
+    assert.deepEqual(
+      fromPineconeRecord(
+        'a',
+        undefined,
+        { k: 1 },
+        { vectors: false, metadata: true, documents: true },
+        undefined,
+        0.25,
+      ),
+      {
+        id: 'a',
+        distance: 0.25,
+        metadata: { k: 1 },
+      },
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import { isOrchError, type OrchError, type VectorStore } from '@orch/core';
 import { startPineconeEmulator } from '@orch/pinecone-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mapPineconeError } from '../src/index.js';
-import { PineconeCaller } from '../src/pinecone.js';
+import { instrumentedFetch, PineconeCaller } from '../src/pinecone.js';
 import {
   EMULATOR_API_KEY,
   type FaultProxy,
@@ -363,6 +363,36 @@ describe('retries on 429 and 5xx (a local proxy answers them before forwarding t
     const err = await rejection(store.query('slow', { vector: [1, 0], topK: 1 }));
     assert.equal(err.code, 'ORCH_TIMEOUT');
     assert.equal(err.retriable, true);
+  });
+
+  it('the timeout also covers the body: one that stalls after the headers is aborted', async () => {
+    const fetchWithLimit = instrumentedFetch(async (_input, init) => {
+      const signal = init?.signal as AbortSignal;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"matches": ['));
+          signal.addEventListener('abort', () => controller.error(signal.reason));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    }, 100);
+    const response = await fetchWithLimit('http://pinecone.invalid/query');
+    const started = Date.now();
+    await expect(response.json()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
+  });
+
+  it('a request answered in time is not aborted afterwards: the limit ends once its body is read', async () => {
+    const signals: AbortSignal[] = [];
+    const fetchWithLimit = instrumentedFetch(async (_input, init) => {
+      signals.push(init?.signal as AbortSignal);
+      return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    }, 50);
+    const response = await fetchWithLimit('http://pinecone.invalid/describe_index_stats');
+    expect(await response.json()).toEqual({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
   });
 
   it('the caller retries with core’s backoff between attempts', async () => {

@@ -49,7 +49,11 @@ export type RawVectorMatch = Omit<VectorMatch, 'score'>;
 
 export type NormalizedDeleteSelector = { readonly ids: readonly string[] } | { readonly filter: FilterNode };
 
-const DEFAULT_QUERY_INCLUDE: Required<Include> = { vectors: false, metadata: true, documents: true };
+const DEFAULT_QUERY_INCLUDE: Required<Include> = Object.freeze({
+  vectors: false,
+  metadata: true,
+  documents: true,
+});
 const DEFAULT_GET_INCLUDE: Required<Include> = { vectors: true, metadata: true, documents: true };
 
 /**
@@ -73,7 +77,10 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     collection: CollectionInfo,
     records: readonly NormalizedVectorRecord[],
   ): Promise<void>;
-  /** Return at most topK matches ordered by distance ascending (best first), ties by id. */
+  /**
+   * Return at most topK matches ordered by distance ascending (best first), ties by id, as objects
+   * of the hook's own making: the base adds `score` to them in place.
+   */
   protected abstract doQuery(
     collection: CollectionInfo,
     query: NormalizedVectorQuery,
@@ -189,15 +196,18 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   async query(collection: string, query: VectorQuery): Promise<VectorMatch[]> {
     if (typeof query !== 'object' || query === null)
       throw new OrchError('ORCH_INVALID_INPUT', 'query expects { vector, topK }.', { kind: 'vector' });
-    const info = await this.requireCollection(collection);
+    const info = this.#cachedCollection(collection) ?? (await this.requireCollection(collection));
     const normalized: NormalizedVectorQuery = {
       vector: validateVector(query.vector, info, `query("${collection}")`),
       topK: validateTopK(query.topK),
       filter: this.#filter(query.filter),
-      include: { ...DEFAULT_QUERY_INCLUDE, ...query.include },
+      include:
+        query.include === undefined ? DEFAULT_QUERY_INCLUDE : { ...DEFAULT_QUERY_INCLUDE, ...query.include },
     };
-    const raw = await this.#run('query', () => this.doQuery(info, normalized));
-    return raw.map((m) => ({ ...m, score: scoreFromDistance(info.metric, m.distance) }));
+    const matches = (await this.#run('query', () => this.doQuery(info, normalized))) as VectorMatch[];
+    // The hook's objects are its own fresh ones: the score is added in place, not by a copy.
+    for (const m of matches) (m as { score: number }).score = scoreFromDistance(info.metric, m.distance);
+    return matches;
   }
 
   async get(collection: string, ids: readonly string[], include?: Include): Promise<StoredVectorRecord[]> {
@@ -265,6 +275,15 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
     return info;
   }
 
+  /**
+   * The cached description, without a turn of the event loop, when connected and known; undefined
+   * sends the caller to {@link VectorStoreBase.requireCollection}.
+   */
+  #cachedCollection(name: string): CollectionInfo | undefined {
+    // Only valid names are ever cached, so a hit needs no validation.
+    return this.isReady ? this.#collections.get(name) : undefined;
+  }
+
   /** Forget cached collection descriptions (after an external drop, say). */
   protected forgetCollection(name?: string): void {
     if (name === undefined) this.#collections.clear();
@@ -305,7 +324,7 @@ export abstract class VectorStoreBase extends AdapterBase implements VectorStore
   }
 
   async #call<T>(operation: string, fn: () => Promise<T>, progress?: Record<string, unknown>): Promise<T> {
-    await this.ready();
+    if (!this.isReady) await this.ready();
     try {
       return await fn();
     } catch (err) {

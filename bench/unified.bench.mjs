@@ -8,7 +8,8 @@
 //   2,000, against the same statements run raw on a file with the same schema.
 // Run: pnpm bench:unified (from bench/), after `pnpm build` at the root.
 // Env: BENCH_TASKS (2000), BENCH_DIM (384), BENCH_CALLERS (64), BENCH_SYNC (FULL,NORMAL: the
-// `synchronous` levels to measure, the same on both sides), BENCH_PARTS (cross,concurrent,repository)
+// `synchronous` levels to measure, the same on both sides), BENCH_PARTS (cross,concurrent,repository),
+// BENCH_MODE (worker, the default: SQLite in worker threads; or inline: in this thread)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ const DIM = Number(process.env.BENCH_DIM ?? 384);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 64);
 const SYNC_LEVELS = (process.env.BENCH_SYNC ?? 'FULL,NORMAL').split(',').map((s) => s.trim().toUpperCase());
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'cross,concurrent,repository').split(','));
+const MODE = process.env.BENCH_MODE ?? 'worker';
 const dir = mkdtempSync(join(tmpdir(), 'orch-bench-unified-'));
 
 const rand = seededRandom(7);
@@ -73,7 +75,7 @@ function raw(sync, rels = relations, name = 'raw') {
 }
 
 async function orch(sync, callers = 1, rels = relations) {
-  const url = `sqlite:///${join(dir, `orch-${callers}-${sync}.db`)}?synchronous=${sync}`;
+  const url = `sqlite:///${join(dir, `orch-${callers}-${sync}.db`)}?synchronous=${sync}&mode=${MODE}`;
   const db = await UnifiedDatabaseManager.open({
     config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
     env: {},
@@ -108,7 +110,7 @@ const COLUMNS =
 
 /** The task repository (operational store only) against the same statements run raw. */
 async function repository(sync) {
-  const url = `sqlite:///${join(dir, `repo-${sync}.db`)}?synchronous=${sync}`;
+  const url = `sqlite:///${join(dir, `repo-${sync}.db`)}?synchronous=${sync}&mode=${MODE}`;
   const m = await UnifiedDatabaseManager.open({
     config: { databases: { operational: { url } } },
     env: {},
@@ -211,6 +213,7 @@ async function repository(sync) {
 try {
   const rate = (ms, n = TASKS) => n / (ms / 1000);
   const checks = [];
+  console.log(`orch store mode: ${MODE}${MODE === 'worker' ? ' (the default: SQLite in worker threads)' : ' (SQLite in this thread)'}\n`);
   if (PARTS.has('cross')) {
     console.log(
       `createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two), one caller`,

@@ -132,11 +132,17 @@ class WorkerChannel {
   readonly #worker: Worker;
   readonly #inflight: Pending[][] = [];
   /**
-   * Unanswered ops (a pipelined BEGIN, SAVEPOINT, RELEASE) waiting to travel with the next
-   * message: they never need a message of their own, since nothing can observe them before the
-   * statement that follows them.
+   * Ops issued and not posted yet, flat `[op, sql, params, …]` in the order they were issued, the
+   * answered ones among them, and the buffers to move with them. Statements issued in the same
+   * event-loop turn (the reads and writes of one repository call that do not wait for each
+   * other) leave as one message; unanswered ops (a pipelined BEGIN, SAVEPOINT, RELEASE) wait for
+   * the next answered one, since nothing can observe them before it.
    */
-  #posted: unknown[] = [];
+  #queue: unknown[] = [];
+  #answered: Pending[] = [];
+  #transfer: ArrayBuffer[] = [];
+  #json = true;
+  #flushScheduled = false;
   readonly #ready: Promise<void>;
   #onClosed: (() => void) | undefined;
   #failure: Error | undefined;
@@ -175,51 +181,74 @@ class WorkerChannel {
     return this.#inflight.length;
   }
 
-  /** Post one batch as one message (`transfer`: buffers moved, not copied, to the worker). */
-  send(batch: Pending[], transfer?: ArrayBuffer[]): void {
+  /** Post these reads now, as one message (the read scheduler has already gathered them). */
+  send(batch: Pending[]): void {
+    for (const p of batch) this.#enqueue(p.op, p.sql, p.params, p);
+    this.#flush();
+  }
+
+  /**
+   * An op the worker does not answer. One with buffers (an executeMany chunk) leaves at once,
+   * with everything queued before it, so the worker starts on it while this thread encodes the
+   * next; the others wait for the next message.
+   */
+  post(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): void {
+    if (this.#failure) return;
+    this.#enqueue(op, sql, params, undefined, transfer);
+    if (transfer !== undefined) this.#flush();
+  }
+
+  /**
+   * An answered op. It leaves at the end of this event-loop turn together with whatever else is
+   * issued meanwhile (at once when it carries buffers).
+   */
+  call(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#enqueue(op, sql, params, { op, sql, params, resolve, reject }, transfer);
+      if (transfer !== undefined) this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          this.#flush();
+        });
+      }
+    });
+  }
+
+  #enqueue(op: OpCode, sql: string, params: unknown, answered?: Pending, transfer?: ArrayBuffer[]): void {
+    this.#queue.push(op, sql, params);
+    if (answered) this.#answered.push(answered);
+    if (transfer !== undefined) {
+      for (const buffer of transfer) this.#transfer.push(buffer);
+      this.#json = false;
+    } else if (this.#json) this.#json = wireSafe(op, params);
+  }
+
+  /** Post what is queued as one message; unless it is only unanswered ops without buffers. */
+  #flush(): void {
+    const batch = this.#answered;
+    const transfer = this.#transfer;
+    if (batch.length === 0 && transfer.length === 0) return;
+    const flat = this.#queue;
+    const json = this.#json;
+    this.#queue = [];
+    this.#answered = [];
+    this.#transfer = [];
+    this.#json = true;
     if (this.#failure) {
       for (const p of batch) p.reject(this.#failure);
       return;
     }
-    const posted = this.#posted;
-    const flat: unknown[] = new Array(posted.length + batch.length * 3);
-    let json = true;
-    for (let j = 0; j < posted.length; j++) flat[j] = posted[j];
-    if (posted.length > 0) this.#posted = [];
-    for (let i = 0, j = posted.length; i < batch.length; i++, j += 3) {
-      const p = batch[i]!;
-      flat[j] = p.op;
-      flat[j + 1] = p.sql;
-      flat[j + 2] = p.params;
-      if (json) json = wireSafe(p.op, p.params);
+    if (batch.length > 0) {
+      this.#inflight.push(batch);
+      if (!this.#refed) {
+        // Keep the process alive only while a reply is awaited: an idle store never blocks exit.
+        this.#worker.ref();
+        this.#refed = true;
+      }
     }
-    this.#inflight.push(batch);
-    if (!this.#refed) {
-      // Keep the process alive only while a reply is awaited: an idle store never blocks exit.
-      this.#worker.ref();
-      this.#refed = true;
-    }
-    this.#worker.postMessage(json ? JSON.stringify(flat) : flat, transfer);
-  }
-
-  /**
-   * An op the worker does not answer. Statements without parameters (BEGIN, SAVEPOINT, RELEASE)
-   * wait for the next message; an executeMany chunk leaves at once (with them), so the worker
-   * starts on it while this thread encodes the next.
-   */
-  post(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): void {
-    if (this.#failure) return;
-    if (transfer === undefined) {
-      this.#posted.push(op, sql, params);
-      return;
-    }
-    const flat = [...this.#posted, op, sql, params];
-    this.#posted = [];
-    this.#worker.postMessage(flat, transfer);
-  }
-
-  call(op: OpCode, sql: string, params: unknown, transfer?: ArrayBuffer[]): Promise<unknown> {
-    return new Promise((resolve, reject) => this.send([{ op, sql, params, resolve, reject }], transfer));
+    this.#worker.postMessage(json ? JSON.stringify(flat) : flat, transfer.length > 0 ? transfer : undefined);
   }
 
   /** Close the connection after everything already sent, then end the thread. */
@@ -229,7 +258,9 @@ class WorkerChannel {
       this.#onClosed = resolve;
     });
     this.#worker.ref();
-    if (this.#posted.length > 0) this.#worker.postMessage(JSON.stringify(this.#posted.splice(0)));
+    this.#flush();
+    // Unanswered ops left over (a BEGIN nothing followed) still run before the close.
+    if (this.#queue.length > 0) this.#worker.postMessage(this.#queue.splice(0));
     this.#worker.postMessage({ close: true });
     await closed;
     await this.#worker.terminate();
@@ -270,6 +301,8 @@ class WorkerChannel {
 
 /** Batches in flight per reader thread. */
 const PIPELINE = Number(process.env.ORCH_SQLITE_PIPELINE ?? 2);
+/** Reads gathered before a second message (to a second reader or slot) is worth its cost. */
+const MIN_READS_PER_MESSAGE = 8;
 
 /**
  * One writer thread plus reader threads (WAL lets them read while the writer writes).
@@ -383,7 +416,10 @@ export class WorkerEngine implements Engine {
       for (let k = r.inflight; k < (all ? r.inflight + 1 : PIPELINE); k++) slots.push(r);
     if (slots.length === 0) return;
     this.#pending = [];
-    const per = Math.ceil(pending.length / slots.length);
+    // A message costs this thread more than a point read costs a reader, so a few reads go
+    // together to one reader; they are spread over the readers only when there are enough.
+    const messages = Math.min(slots.length, Math.ceil(pending.length / MIN_READS_PER_MESSAGE));
+    const per = Math.ceil(pending.length / messages);
     for (let i = 0, t = 0; i < pending.length; i += per, t++) slots[t]!.send(pending.slice(i, i + per));
   }
 }

@@ -361,23 +361,12 @@ function candidates(cache: Cache, req: ScanRequest): number[] {
     slotAt = (i) => i;
   }
   const n = dataset.length / dim;
-  let query = req.vector;
-  if (cache.normalized) {
-    query = new Float32Array(req.vector.length);
-    for (let i = 0; i < query.length; i++) query[i] = req.vector[i]! / req.norm;
-  }
-  const kind = req.metric === 'l2' ? 'l2sq' : 'ip';
-  const margin = (kth: number): number => {
-    const rounding = 2e-4 * (dim / 384);
-    if (req.metric === 'cosine') return rounding;
-    if (req.metric === 'ip') return rounding * req.norm * cache.maxNorm + 1e-6 * Math.abs(kth);
-    return rounding * kth + 1e-20;
-  };
+  const query = comparableQuery(cache, req);
   let count = Math.min(n, req.topK + 16);
   for (;;) {
-    const found = exactSearch!(dataset, query, dim, count, kind, 1);
+    const found = exactSearch!(dataset, query, dim, count, metricKind(req), 1);
     const sorted = Float32Array.from(found.distances).sort();
-    const threshold = sorted[req.topK - 1]! + margin(sorted[req.topK - 1]!);
+    const threshold = rankingThreshold(cache, req, sorted[req.topK - 1]!);
     if (count < n && sorted[count - 1]! <= threshold) {
       count = Math.min(n, count * 4);
       continue;
@@ -389,16 +378,48 @@ function candidates(cache: Cache, req: ScanRequest): number[] {
   }
 }
 
-/** Connectivity and search breadths of the HNSW graph (usearch's M, ef_construction, ef). */
-const HNSW = { connectivity: 16, expansion_add: 64, expansion_search: 64 };
+/** The query as the cache compares it: divided by its norm when the cache holds unit vectors. */
+function comparableQuery(cache: Cache, req: ScanRequest): Float32Array {
+  if (!cache.normalized) return req.vector;
+  const query = new Float32Array(req.vector.length);
+  for (let i = 0; i < query.length; i++) query[i] = req.vector[i]! / req.norm;
+  return query;
+}
 
-/** Rowids of about the best `max(2k, k + 16)` rows by the HNSW graph (built on first use). */
+function metricKind(req: ScanRequest): 'l2sq' | 'ip' {
+  return req.metric === 'l2' ? 'l2sq' : 'ip';
+}
+
+/**
+ * The distance (in the scan's terms) up to which a row may still be among SQL's top k: the k-th
+ * smallest plus a margin for the float32 rounding of the scan, so that SQL, which ranks the rows
+ * passed to it by its own distance, sees every row that can rank in its top k.
+ */
+function rankingThreshold(cache: Cache, req: ScanRequest, kth: number): number {
+  const rounding = 2e-4 * (cache.dimension / 384);
+  if (req.metric === 'cosine') return kth + rounding;
+  if (req.metric === 'ip') return kth + rounding * req.norm * cache.maxNorm + 1e-6 * Math.abs(kth);
+  return kth + rounding * kth + 1e-20;
+}
+
+/**
+ * The HNSW graph (usearch's M, ef_construction, ef). It holds its vectors quantized (int8 for
+ * unit vectors, whose components lie in [-1, 1]; half floats otherwise), which halves or quarters
+ * the memory a search walks; the candidates it finds are then ranked exactly on the cached
+ * float32 vectors, so quantization costs recall only through the candidates it misses.
+ */
+const HNSW = { connectivity: 16, expansion_add: 64, expansion_search: 40 };
+/** Candidates taken from the graph per query, as a multiple of k, for the exact ranking. */
+const HNSW_CANDIDATES_PER_K = 3;
+
+/** Rowids of the rows among the graph's candidates that can rank in the top k (built on first use). */
 function approximateCandidates(cache: Cache, req: ScanRequest): number[] {
   const dim = cache.dimension;
   if (!cache.hnsw) {
     const index = new HnswIndexClass!({
       dimensions: dim,
-      metric: req.metric === 'l2' ? 'l2sq' : 'ip',
+      metric: metricKind(req),
+      quantization: cache.normalized ? 'i8' : 'f16',
       ...HNSW,
     });
     if (cache.size > 0) {
@@ -407,13 +428,19 @@ function approximateCandidates(cache: Cache, req: ScanRequest): number[] {
     }
     cache.hnsw = index;
   }
-  let query = req.vector;
-  if (cache.normalized) {
-    query = new Float32Array(req.vector.length);
-    for (let i = 0; i < query.length; i++) query[i] = req.vector[i]! / req.norm;
-  }
-  const found = cache.hnsw.search(query, Math.min(cache.size, Math.max(2 * req.topK, req.topK + 16)), 1);
-  return Array.from(found.keys, Number);
+  const query = comparableQuery(cache, req);
+  const found = cache.hnsw.search(query, Math.min(cache.size, HNSW_CANDIDATES_PER_K * req.topK), 1);
+  const slots = Int32Array.from(found.keys, (rid) => cache.slotOf.get(Number(rid)) ?? -1).filter(
+    (s) => s >= 0,
+  );
+  if (slots.length <= req.topK) return Array.from(slots, (s) => cache.rowids[s]!);
+  if (scratch.length < slots.length * dim) scratch = new Float32Array(slots.length * dim);
+  const ranked = exactSearch!(gather(cache, slots, scratch), query, dim, slots.length, metricKind(req), 1);
+  const threshold = rankingThreshold(cache, req, Float32Array.from(ranked.distances).sort()[req.topK - 1]!);
+  const out: number[] = [];
+  for (let i = 0; i < slots.length; i++)
+    if (ranked.distances[i]! <= threshold) out.push(cache.rowids[slots[Number(ranked.keys[i])]!]!);
+  return out;
 }
 
 function answer(req: ScanRequest): ScanRow[] {

@@ -33,7 +33,16 @@ export async function addDependencies(
     // cannot close a cycle together.
     const lock = db.dialect.transactionLock(DEPENDENCY_LOCK);
     if (lock !== undefined) await db.query(lock);
-    const { known, existing, closing } = await checkEdges(db, taskId, ids);
+    const stamp = ctx.stamp();
+    // Up to ONE_QUERY_IDS edges, the check and the insert are issued together (one round trip
+    // where the engine pipelines): the check runs first and sees the table as it was; when it
+    // fails, the error below rolls the write unit back, the inserted rows with it.
+    const pipelined = ids.length <= ONE_QUERY_IDS;
+    const checked = checkEdges(db, taskId, ids);
+    const inserted = pipelined ? insertDependencies(db, taskId, ids, stamp) : undefined;
+    const [check, insert] = await Promise.allSettled([checked, inserted]);
+    if (check.status === 'rejected') throw check.reason;
+    const { known, existing, closing } = check.value;
     for (const id of [taskId, ...ids]) if (!known.has(id)) throw notFound('Task', id);
     const fresh = ids.filter((id) => !existing.has(id));
     if (fresh.length === 0) return [];
@@ -44,16 +53,27 @@ export async function addDependencies(
         { reason: 'cycle', cycle },
       );
     }
-    const stamp = ctx.stamp();
-    for (const chunk of chunks(fresh, 300)) {
-      await db.execute(
-        `INSERT INTO task_dependencies (task_id, depends_on_id, created_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-        chunk.flatMap((id) => [taskId, id, stamp]),
-      );
-    }
+    if (insert.status === 'rejected') throw insert.reason;
+    if (!pipelined) await insertDependencies(db, taskId, fresh, stamp);
     changes.changed(taskId);
     return fresh;
   });
+}
+
+/** Insert the edges `taskId` -> each of `ids`; those already there are left as they are. */
+async function insertDependencies(
+  db: Db,
+  taskId: string,
+  ids: readonly string[],
+  stamp: string,
+): Promise<void> {
+  for (const chunk of chunks(ids, 300)) {
+    await db.execute(
+      `INSERT INTO task_dependencies (task_id, depends_on_id, created_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}
+       ON CONFLICT (task_id, depends_on_id) DO NOTHING`,
+      chunk.flatMap((id) => [taskId, id, stamp]),
+    );
+  }
 }
 
 export async function removeDependency(

@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 /** better-sqlite3, with sqlite-vec loaded into every connection unless the store was told not to. */
 export const driver: SqliteDriver = {
   name: 'better-sqlite3',
+  separateArguments: true,
   open: (path, settings) =>
     new Database(path, { timeout: settings.busyTimeoutMs }) as unknown as NativeDatabase,
   setup(db, settings) {

@@ -342,6 +342,49 @@ describe('sqlite specifics', () => {
     await worker.close();
   });
 
+  it('executeMany in worker mode binds every kind of value, one column or many, in chunks', async () => {
+    const store = await createAdapter('operational', 'sqlite::memory:?mode=worker');
+    await store.execute('CREATE TABLE one (v)');
+    await store.execute('CREATE TABLE seven (a, b, c, d, e, f, g)');
+    // One column whose single value is null or a blob (not to be taken for named parameters).
+    await store.executeMany('INSERT INTO one (v) VALUES (?)', [
+      [null],
+      [new Uint8Array([1, 2])],
+      ['x'],
+      [5n],
+      [true],
+    ]);
+    expect(await store.query('SELECT v, typeof(v) AS t FROM one ORDER BY rowid')).toEqual([
+      { v: null, t: 'null' },
+      { v: new Uint8Array([1, 2]), t: 'blob' },
+      { v: 'x', t: 'text' },
+      { v: 5, t: 'integer' },
+      { v: 1, t: 'real' },
+    ]);
+    // Wider than the widths spelled out, over several chunks.
+    const rows = Array.from({ length: 600 }, (_, i) => [
+      i,
+      `s${i}`,
+      i % 2 ? null : 'c',
+      new Uint8Array([i % 256]),
+      i / 2,
+      BigInt(i),
+      i % 3 === 0,
+    ]);
+    expect(await store.executeMany('INSERT INTO seven VALUES (?, ?, ?, ?, ?, ?, ?)', rows)).toMatchObject({
+      changes: 600,
+    });
+    const back = await store.query<Record<string, unknown>>(
+      'SELECT * FROM seven WHERE a IN (0, 1, 599) ORDER BY a',
+    );
+    expect(back).toEqual([
+      { a: 0, b: 's0', c: 'c', d: new Uint8Array([0]), e: 0, f: 0, g: 1 },
+      { a: 1, b: 's1', c: null, d: new Uint8Array([1]), e: 0.5, f: 1, g: 0 },
+      { a: 599, b: 's599', c: null, d: new Uint8Array([599 % 256]), e: 299.5, f: 599, g: 0 },
+    ]);
+    await store.close();
+  });
+
   it('accepts an injected better-sqlite3 Database and leaves it open', async () => {
     const db = new Database(':memory:');
     const store = await createAdapter('operational', { scheme: 'sqlite', client: db });

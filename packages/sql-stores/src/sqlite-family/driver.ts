@@ -29,6 +29,8 @@ export interface NativeStatement {
   readonly readonly?: boolean;
   all(params: readonly unknown[]): Record<string, unknown>[];
   run(params: readonly unknown[]): NativeRunResult;
+  /** Only where the driver sets {@link SqliteDriver.separateArguments}. */
+  run(...values: unknown[]): NativeRunResult;
 }
 
 /** A connection of a better-sqlite3-like engine: the part of its API the SQLite-family core uses. */
@@ -80,4 +82,9 @@ export interface SqliteDriver {
    * it with `all()` and count the changes with `total_changes()` instead.
    */
   readonly countReturningChanges?: boolean;
+  /**
+   * `run()` also takes the values as separate arguments, and binds them faster that way than
+   * from one array (better-sqlite3). executeMany then passes them so; other engines get one array.
+   */
+  readonly separateArguments?: boolean;
 }

@@ -28,6 +28,15 @@ export interface EncodedChunk {
   readonly transfer: ArrayBuffer[];
 }
 
+/**
+ * The chunks of one executeMany, encoded on demand: the worker engine posts each one as soon as
+ * it is encoded, so the worker inserts chunk 1 while this thread encodes chunk 2.
+ */
+export interface ChunkSource {
+  readonly count: number;
+  chunk(index: number): EncodedChunk;
+}
+
 /** Run a read on a reader; `resolve` gets the rows or REROUTE. */
 export type ReadFn = (
   sql: string,
@@ -50,7 +59,7 @@ export interface Engine {
   /** A statement inside the open transaction whose reply nobody needs (see OP_POSTED). */
   post(sql: string): Promise<void>;
   /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
-  executeMany(sql: string, chunks: readonly EncodedChunk[], atomic?: boolean): Promise<RawExecuteResult>;
+  executeMany(sql: string, chunks: ChunkSource, atomic?: boolean): Promise<RawExecuteResult>;
   readonly read: ReadFn | undefined;
   close(): Promise<void>;
 }
@@ -90,12 +99,12 @@ export class InlineEngine implements Engine {
     this.#connection.run(OP_POSTED, sql, []);
   }
 
-  async executeMany(sql: string, chunks: readonly EncodedChunk[], atomic = false): Promise<RawExecuteResult> {
+  async executeMany(sql: string, chunks: ChunkSource, atomic = false): Promise<RawExecuteResult> {
     const all = (): RawExecuteResult => {
       let changes = 0;
       let last: number | bigint | undefined;
-      for (const { chunk } of chunks) {
-        const [c, l] = this.#connection.executeManyColumnar(sql, chunk);
+      for (let i = 0; i < chunks.count; i++) {
+        const [c, l] = this.#connection.executeManyColumnar(sql, chunks.chunk(i).chunk);
         changes += c;
         last = l;
       }
@@ -376,20 +385,18 @@ export class WorkerEngine implements Engine {
   }
 
   /**
-   * Each chunk is its own message, all posted at once: the worker executes chunk 1 while this
-   * thread still encodes chunk 2. Only the last chunk is answered, for all of them.
+   * Each chunk is its own message, posted as soon as it is encoded: the worker executes chunk 1
+   * while this thread still encodes chunk 2. Only the last chunk is answered, for all of them.
    */
-  async executeMany(sql: string, chunks: readonly EncodedChunk[], atomic = false): Promise<RawExecuteResult> {
+  async executeMany(sql: string, chunks: ChunkSource, atomic = false): Promise<RawExecuteResult> {
     if (atomic) this.#writer.post(OP_ATOMIC, '', []);
-    const last = chunks.length - 1;
-    for (let i = 0; i < last; i++)
-      this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunks[i]!.chunk, chunks[i]!.transfer);
-    return (await this.#writer.call(
-      OP_EXECUTE_MANY_FLAT,
-      sql,
-      chunks[last]!.chunk,
-      chunks[last]!.transfer,
-    )) as RawExecuteResult;
+    const last = chunks.count - 1;
+    for (let i = 0; i < last; i++) {
+      const { chunk, transfer } = chunks.chunk(i);
+      this.#writer.post(OP_EXECUTE_MANY_PART, sql, chunk, transfer);
+    }
+    const { chunk, transfer } = chunks.chunk(last);
+    return (await this.#writer.call(OP_EXECUTE_MANY_FLAT, sql, chunk, transfer)) as RawExecuteResult;
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import type {
 import { type DriverErrorContext, type OrchError, SqlStoreBase, sqliteDialect } from '@orch/core/adapter-kit';
 import { encodeColumns } from './columns.js';
 import type { NativeDatabase, SqliteDriver } from './driver.js';
-import { type EncodedChunk, type Engine, InlineEngine, WorkerEngine } from './engine.js';
+import { type ChunkSource, type Engine, InlineEngine, WorkerEngine } from './engine.js';
 import { engineKeyOf } from './engine-key.js';
 import { driverCodeOf, mapConnectError, mapSqliteError } from './errors.js';
 import type { EmbeddedSettings } from './options.js';
@@ -49,18 +49,21 @@ function toExecuteResult(raw: unknown): ExecuteResult {
 }
 
 /**
- * Parameter sets as columnar chunks of {@link CHUNK_ROWS} rows (see columns.ts); undefined for
- * ragged sets, which keep the row-by-row form so SQLite reports the bad row.
+ * Parameter sets as columnar chunks of {@link CHUNK_ROWS} rows (see columns.ts), each encoded when
+ * the engine asks for it; undefined for ragged sets, which keep the row-by-row form so SQLite
+ * reports the bad row.
  */
-function chunkSets(paramSets: readonly (readonly SqlValue[])[]): EncodedChunk[] | undefined {
+function chunkSets(paramSets: readonly (readonly SqlValue[])[]): ChunkSource | undefined {
   const width = paramSets[0]?.length ?? 0;
   for (const set of paramSets) if (set.length !== width) return undefined;
+  // Converted up front (usually the same arrays): only the encoding, which cannot fail, is left
+  // for when a chunk is asked for, so nothing is posted before everything could be converted.
   const sets = paramSets.map(toSqliteParams);
-  const chunks: EncodedChunk[] = [];
-  for (let start = 0; start < sets.length; start += CHUNK_ROWS) {
-    chunks.push(encodeColumns(sets, start, Math.min(sets.length, start + CHUNK_ROWS), width));
-  }
-  return chunks;
+  return {
+    count: Math.ceil(sets.length / CHUNK_ROWS),
+    chunk: (index) =>
+      encodeColumns(sets, index * CHUNK_ROWS, Math.min(sets.length, (index + 1) * CHUNK_ROWS), width),
+  };
 }
 
 /**

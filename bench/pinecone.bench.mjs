@@ -2,7 +2,7 @@
 // on the same Pinecone emulator (@orch/pinecone-emulator, started through its CLI in a child
 // process, as in CI), in the same run: upsert 10k x 384 and filtered top-10 queries.
 // Run: pnpm bench:pinecone (from bench/), after `pnpm build` at the root.
-// Env: BENCH_VECTORS (10000), BENCH_DIM (384), BENCH_QUERIES (200), BENCH_ROUNDS (5), BENCH_RAW_BATCH (250)
+// Env: BENCH_VECTORS (10000), BENCH_DIM (384), BENCH_QUERIES (1000), BENCH_ROUNDS (5), BENCH_RAW_BATCH (250)
 //
 // Measured, per side: wall time (what a caller waits: mostly the emulator's own work, the same for
 // both) and this process's CPU time (the client side, where the adapter's own cost shows). The
@@ -27,7 +27,7 @@ import { seededRandom } from './lib/random.mjs';
 
 const VECTORS = Number(process.env.BENCH_VECTORS ?? 10_000);
 const DIM = Number(process.env.BENCH_DIM ?? 384);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RAW_BATCH = Number(process.env.BENCH_RAW_BATCH ?? 250);
 const API_KEY = 'orch-bench-key';

@@ -213,7 +213,9 @@ async function repository(sync) {
 try {
   const rate = (ms, n = TASKS) => n / (ms / 1000);
   const checks = [];
-  console.log(`orch store mode: ${MODE}${MODE === 'worker' ? ' (the default: SQLite in worker threads)' : ' (SQLite in this thread)'}\n`);
+  console.log(
+    `orch store mode: ${MODE}${MODE === 'worker' ? ' (the default: SQLite in worker threads)' : ' (SQLite in this thread)'}\n`,
+  );
   if (PARTS.has('cross')) {
     console.log(
       `createTaskWithEmbeddings: ${TASKS} tasks, ${DIM}-dim vectors, 2 relationships each (fewer for the first two), one caller`,

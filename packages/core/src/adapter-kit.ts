@@ -71,6 +71,7 @@ export {
   VECTOR_METRICS,
   validateCollectionName,
   validateVector,
+  vectorComponents,
 } from './vector/validation.js';
 export {
   type NormalizedDeleteSelector,

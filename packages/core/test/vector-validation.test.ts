@@ -108,4 +108,36 @@ describe('validateVector', () => {
       code: 'ORCH_DIMENSION_MISMATCH',
     });
   });
+
+  it('refuses components a float32 store would keep as Infinity, and vectors that are zero in float32', () => {
+    const FLOAT32_MAX = 3.4028234663852886e38;
+    for (const big of [1e39, -1e39, Number.MAX_VALUE, FLOAT32_MAX * 1.0000001]) {
+      expect(failure(() => validateVector([1, big, 3], info, 'upsert'))).toMatchObject({
+        code: 'ORCH_INVALID_INPUT',
+        details: { index: 1 },
+        message: expect.stringMatching(/float32 range/),
+      });
+    }
+    // The largest float32, and a double just above it that rounds down to it, are kept as given.
+    expect(validateVector([1, FLOAT32_MAX, -FLOAT32_MAX], info, 'w')).toEqual([1, FLOAT32_MAX, -FLOAT32_MAX]);
+    expect(validateVector([1, FLOAT32_MAX * 1.00000001, 3], info, 'w')[1]).toBe(FLOAT32_MAX * 1.00000001);
+    // Every component below float32's smallest subnormal: zero once stored, so no direction.
+    expect(failure(() => validateVector([1e-46, -1e-46, 0], info, 'w'))).toMatchObject({
+      code: 'ORCH_INVALID_INPUT',
+      message: expect.stringMatching(/zero vector/),
+    });
+    expect(validateVector([1e-46, 0, 0], { ...info, metric: 'l2' }, 'w')).toEqual([1e-46, 0, 0]);
+  });
+
+  it('copies a typed array into a packed array of doubles (what JSON and the encoders walk fastest)', () => {
+    const source = new Float32Array([0.1, -2, 3.5]);
+    const out = validateVector(source, info, 'w');
+    expect(out).toEqual([Math.fround(0.1), -2, 3.5]);
+    expect(Object.keys(out)).toEqual(['0', '1', '2']);
+    source[0] = 7;
+    expect(out[0]).toBe(Math.fround(0.1));
+    expect(failure(() => validateVector(new Float64Array([1, 1e39, 1]), info, 'w'))).toMatchObject({
+      details: { index: 1 },
+    });
+  });
 });

@@ -83,13 +83,26 @@ for (const backend of BACKENDS) {
       expect((await m.graph!.findNodes({ label: 'Task' })).map((n) => n.id)).toEqual(['fine']);
     });
 
-    it('rejects a NaN embedding before writing anything', async () => {
+    it('rejects a NaN, float32-overflowing or non-float embedding before writing anything', async () => {
       const { m } = await manager(backend);
-      const err = await m
-        .createTaskWithEmbeddings({ task: { title: 'x' }, embedding: { vector: [1, Number.NaN] } })
-        .catch((e: unknown) => e);
-      expect(isOrchError(err, 'ORCH_INVALID_INPUT')).toBe(true);
+      for (const [vector, index] of [
+        [[1, Number.NaN], 1],
+        [[1, 1e39], 1],
+        [new Float64Array([-1e39, 1]), 0],
+        [new Int8Array([1, 2]), undefined],
+      ] as const) {
+        const err = await m
+          .createTaskWithEmbeddings({
+            task: { title: 'x' },
+            embedding: { vector: vector as unknown as number[] },
+          })
+          .catch((e: unknown) => e);
+        expect(isOrchError(err, 'ORCH_INVALID_INPUT'), String(err)).toBe(true);
+        expect((err as Error).message).toMatch(/^embedding\.vector/);
+        expect((err as { details: { index?: number } }).details.index).toBe(index);
+      }
       expect(await m.operational.query('SELECT id FROM tasks')).toEqual([]);
+      expect((await m.health()).outbox.pending).toBe(0);
     });
 
     it('reports pending stores when one is down, then converges after recovery with nothing duplicated or orphaned', async () => {

@@ -66,62 +66,85 @@ export function validateRecordId(id: unknown, where: string): string {
 
 /**
  * Check a vector against a collection and copy it into a plain array. Empty and non-numeric
- * vectors are `ORCH_INVALID_INPUT`; a wrong length is `ORCH_DIMENSION_MISMATCH`; NaN and ±Infinity
- * are rejected (engines would store them and return nonsense distances); a zero vector cannot be
- * compared by cosine.
+ * vectors are `ORCH_INVALID_INPUT`; a wrong length is `ORCH_DIMENSION_MISMATCH`; components are
+ * checked by {@link vectorComponents}; a vector that is zero in float32 cannot be compared by cosine.
  */
 export function validateVector(vector: unknown, collection: CollectionInfo, where: string): number[] {
-  const isArrayLike =
-    Array.isArray(vector) || vector instanceof Float32Array || vector instanceof Float64Array;
-  if (!isArrayLike) {
-    throw new OrchError(
-      'ORCH_INVALID_INPUT',
-      `${where}: vector must be an array of numbers or a Float32Array.`,
-      { kind: 'vector' },
-    );
-  }
-  const values = vector as ArrayLike<unknown>;
-  if (values.length === 0)
-    throw new OrchError('ORCH_INVALID_INPUT', `${where}: vector is empty.`, { kind: 'vector' });
-  if (values.length !== collection.dimension) {
+  const length = (vector as { length?: unknown } | null)?.length;
+  if (isVectorLike(vector) && length !== 0 && length !== collection.dimension) {
     throw new OrchError(
       'ORCH_DIMENSION_MISMATCH',
-      `${where}: vector has ${values.length} dimensions but collection "${collection.name}" has ${collection.dimension}.`,
-      { kind: 'vector', details: { expected: collection.dimension, actual: values.length } },
+      `${where}: vector has ${length} dimensions but collection "${collection.name}" has ${collection.dimension}.`,
+      { kind: 'vector', details: { expected: collection.dimension, actual: length } },
     );
   }
-  // A copy, so the caller may reuse its array while the write is in flight; made by slice/from,
-  // not element by element into `new Array(n)`, which leaves a holey array that JSON.stringify
-  // and the engines' encoders walk several times slower. Made first and then checked, so the
-  // check reads the copy while it is still in cache (one pass over the caller's memory, not two).
-  const copy = Array.isArray(values)
-    ? (values as unknown[]).slice()
-    : Array.from(values as ArrayLike<number>);
-  let norm = 0;
-  for (let i = 0; i < copy.length; i++) {
-    const v = copy[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new OrchError(
-        'ORCH_INVALID_INPUT',
-        `${where}: vector[${i}] is ${String(v)}; every component must be a finite number.`,
-        {
-          kind: 'vector',
-          details: { index: i },
-        },
-      );
-    }
-    norm += v * v;
-  }
-  if (collection.metric === 'cosine' && norm === 0) {
+  const { values, normSquared } = vectorComponents(vector, `${where}: vector`);
+  if (collection.metric === 'cosine' && normSquared === 0) {
     throw new OrchError(
       'ORCH_INVALID_INPUT',
       `${where}: a zero vector has no direction, so cosine similarity is undefined.`,
-      {
-        kind: 'vector',
-      },
+      { kind: 'vector' },
     );
   }
-  return copy as number[];
+  return values;
+}
+
+/**
+ * Check a vector's components and copy them into a plain array, so the caller may reuse its array
+ * while a write is in flight. The vector is an array of numbers, a Float32Array or a Float64Array,
+ * not empty; every component is a finite number within the float32 range (every engine orch
+ * targets keeps components as float32, where a larger value becomes ±Infinity and every distance
+ * nonsense). `normSquared` is the squared norm of the float32 values (0: zero once stored).
+ * `name` names the vector in messages.
+ *
+ * @example
+ * vectorComponents(new Float32Array([3, 4]), 'embedding.vector'); // { values: [3, 4], normSquared: 25 }
+ * vectorComponents([1, 1e39], 'embedding.vector'); // throws ORCH_INVALID_INPUT naming embedding.vector[1]
+ */
+export function vectorComponents(vector: unknown, name: string): { values: number[]; normSquared: number } {
+  if (!isVectorLike(vector)) {
+    throw new OrchError('ORCH_INVALID_INPUT', `${name} must be an array of numbers or a Float32Array.`, {
+      kind: 'vector',
+    });
+  }
+  if (vector.length === 0) throw new OrchError('ORCH_INVALID_INPUT', `${name} is empty.`, { kind: 'vector' });
+  // Copied first and then checked, so the check reads the copy while it is still in cache (one
+  // pass over the caller's memory, not two).
+  const values = Array.isArray(vector) ? (vector as unknown[]).slice() : packedCopy(vector);
+  let normSquared = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const stored = typeof v === 'number' ? Math.fround(v) : Number.NaN;
+    if (!Number.isFinite(stored)) {
+      throw new OrchError(
+        'ORCH_INVALID_INPUT',
+        `${name}[${i}] is ${String(v)}; every component must be a finite number within the float32 range (±${FLOAT32_MAX.toExponential(7)}), as vector stores keep them.`,
+        { kind: 'vector', details: { index: i } },
+      );
+    }
+    normSquared += stored * stored;
+  }
+  return { values: values as number[], normSquared };
+}
+
+function isVectorLike(vector: unknown): vector is unknown[] | Float32Array | Float64Array {
+  return Array.isArray(vector) || vector instanceof Float32Array || vector instanceof Float64Array;
+}
+
+/** The largest finite float32: larger components round to ±Infinity when a store keeps them. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * A typed array's components as a packed array of doubles. `Array.from` walks a typed array
+ * through its iterator (about 3x slower), and filling `new Array(n)` leaves a holey array that
+ * JSON.stringify and the engines' encoders walk more slowly; growing an array that starts out
+ * holding a double keeps it packed and of double kind from the first element.
+ */
+function packedCopy(values: Float32Array | Float64Array): number[] {
+  const out = [0.5];
+  out.length = 0;
+  for (let i = 0; i < values.length; i++) out.push(values[i]!);
+  return out;
 }
 
 export function validateTopK(topK: unknown): number {

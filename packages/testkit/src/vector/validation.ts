@@ -35,6 +35,12 @@ export function registerValidationTests(ctx: VectorContext): void {
           ['NaN', [1, Number.NaN, 3], 'ORCH_INVALID_INPUT'],
           ['Infinity', [1, Number.POSITIVE_INFINITY, 3], 'ORCH_INVALID_INPUT'],
           ['-Infinity', [Number.NEGATIVE_INFINITY, 1, 3], 'ORCH_INVALID_INPUT'],
+          ['a component beyond the float32 range', [1, 1e39, 3], 'ORCH_INVALID_INPUT'],
+          [
+            'a Float64Array component beyond the float32 range',
+            new Float64Array([1, -1e39, 3]),
+            'ORCH_INVALID_INPUT',
+          ],
           ['empty', [], 'ORCH_INVALID_INPUT'],
           ['a string component', [1, '2', 3], 'ORCH_INVALID_INPUT'],
           ['a null component', [1, null, 3], 'ORCH_INVALID_INPUT'],
@@ -104,6 +110,7 @@ export function registerValidationTests(ctx: VectorContext): void {
       const vectors: [string, unknown, 'ORCH_INVALID_INPUT' | 'ORCH_DIMENSION_MISMATCH'][] = [
         ['NaN', [Number.NaN, 1, 1], 'ORCH_INVALID_INPUT'],
         ['Infinity', [1, 1, Number.POSITIVE_INFINITY], 'ORCH_INVALID_INPUT'],
+        ['beyond the float32 range', [1, 1e39, 1], 'ORCH_INVALID_INPUT'],
         ['empty', [], 'ORCH_INVALID_INPUT'],
         ['wrong length', [1, 2], 'ORCH_DIMENSION_MISMATCH'],
         ['zero on cosine', [0, 0, 0], 'ORCH_INVALID_INPUT'],

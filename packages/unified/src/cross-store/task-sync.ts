@@ -10,7 +10,7 @@ import {
   type VectorMetric,
   type VectorStore,
 } from '@orch/core';
-import { type BackoffPolicy, redact, validateMetadata } from '@orch/core/adapter-kit';
+import { type BackoffPolicy, redact, validateMetadata, vectorComponents } from '@orch/core/adapter-kit';
 import type { Embedder } from '../embedding/embedder.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
@@ -420,18 +420,9 @@ export class TaskSync {
   async #vectorFor(input: CreateTaskWithEmbeddingsInput): Promise<number[]> {
     const given = input.embedding?.vector;
     if (given !== undefined) {
-      if (!Array.isArray(given) && !ArrayBuffer.isView(given))
-        throw new OrchError('ORCH_INVALID_INPUT', 'embedding.vector must be an array of numbers.');
-      const values = Array.from(given as ArrayLike<number>);
-      values.forEach((v, i) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new OrchError(
-            'ORCH_INVALID_INPUT',
-            `embedding.vector[${i}] is ${String(v)}; every component must be a finite number.`,
-          );
-        }
-      });
-      if (values.length === 0) throw new OrchError('ORCH_INVALID_INPUT', 'embedding.vector is empty.');
+      // The store's own rules, checked before anything is written: a vector the store would refuse
+      // must not reach the outbox, which would retry it forever.
+      const { values } = vectorComponents(given, 'embedding.vector');
       // A collection this process created with this dimension needs no round trip to check; one
       // dropped and re-created since with another is refused by the store's upsert instead.
       const vectorStore = this.#options.vector;

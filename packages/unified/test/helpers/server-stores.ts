@@ -1,7 +1,7 @@
 import '@orch/adapter-chromadb';
 import '@orch/adapter-neo4j';
 import { createAdapter } from '@orch/core';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { ThrowawayNeo4j } from '../../../../scripts/servers/throwaway-neo4j.mjs';
 
 /**
@@ -13,6 +13,12 @@ import { ThrowawayNeo4j } from '../../../../scripts/servers/throwaway-neo4j.mjs'
 export function serverStores(prefix: string): { vectorUrl(): Promise<string>; graphUrl(): Promise<string> } {
   let neo4j: ThrowawayNeo4j | undefined;
   let databases = 0;
+  // Started before the file's tests, under its own timeout: a Neo4j start takes 15-20 s, more
+  // while other suites start theirs, which must not count against the first test's 30 s.
+  beforeAll(async () => {
+    neo4j = new ThrowawayNeo4j('5');
+    await neo4j.start();
+  }, 180_000);
   afterAll(async () => {
     await neo4j?.dispose();
   }, 60_000);
@@ -36,10 +42,7 @@ export function serverStores(prefix: string): { vectorUrl(): Promise<string>; gr
       return `chromadb://${new URL(base).host}/default_tenant/${name}`;
     },
     async graphUrl() {
-      if (!neo4j) {
-        neo4j = new ThrowawayNeo4j('5');
-        await neo4j.start();
-      }
+      if (!neo4j) throw new Error("the test file's Neo4j server did not start (see beforeAll)");
       const url = `bolt://${encodeURIComponent(neo4j.user)}:${encodeURIComponent(neo4j.password)}@127.0.0.1:${neo4j.port}`;
       const graph = await createAdapter('graph', url);
       try {

@@ -70,12 +70,12 @@ export function validateRecordId(id: unknown, where: string): string {
  * checked by {@link vectorComponents}; a vector that is zero in float32 cannot be compared by cosine.
  */
 export function validateVector(vector: unknown, collection: CollectionInfo, where: string): number[] {
-  const length = (vector as { length?: unknown } | null)?.length;
-  if (isVectorLike(vector) && length !== 0 && length !== collection.dimension) {
+  // Checked before the components: a wrong length is reported as such, even with bad components.
+  if (isVectorLike(vector) && vector.length !== 0 && vector.length !== collection.dimension) {
     throw new OrchError(
       'ORCH_DIMENSION_MISMATCH',
-      `${where}: vector has ${length} dimensions but collection "${collection.name}" has ${collection.dimension}.`,
-      { kind: 'vector', details: { expected: collection.dimension, actual: length } },
+      `${where}: vector has ${vector.length} dimensions but collection "${collection.name}" has ${collection.dimension}.`,
+      { kind: 'vector', details: { expected: collection.dimension, actual: vector.length } },
     );
   }
   const { values, normSquared } = vectorComponents(vector, `${where}: vector`);

@@ -1,4 +1,4 @@
-import { type GraphStore, isOrchError, type VectorStore } from '@orch/core';
+import { type GraphStore, isOrchError, type OrchErrorCode, type VectorStore } from '@orch/core';
 import { describe, expect, it } from 'vitest';
 import type { UnifiedDatabaseManager } from '../src/index.js';
 import { BACKENDS, faultyManagers } from './helpers/faulty-manager.js';
@@ -105,6 +105,46 @@ for (const backend of BACKENDS) {
       expect((await m.health()).outbox.pending).toBe(0);
     });
 
+    it('holds a plugged-in embedder to its contract: a bad vector from it fails the call and writes nothing', async () => {
+      let next: unknown = [[1, 0, 0]];
+      let dimension = 3;
+      const embedder = {
+        name: 'flaky-model',
+        get dimension() {
+          return dimension;
+        },
+        embed: async () => next as number[][],
+      };
+      const { m } = await manager(backend, { embedder });
+      await m.createTaskWithEmbeddings({ task: { id: 'good', title: 'good' } });
+      const cases: [unknown, OrchErrorCode, RegExp][] = [
+        [[[1, Number.NaN, 0]], 'ORCH_INVALID_INPUT', /"flaky-model".*vector\[1\] is NaN/],
+        [[[1, 1e39, 0]], 'ORCH_INVALID_INPUT', /vector\[1\] is 1e\+39/],
+        [[[1, 0]], 'ORCH_DIMENSION_MISMATCH', /2 dimensions but declares 3/],
+        [[], 'ORCH_INVALID_INPUT', /returned 0 vectors for one text/],
+      ];
+      for (const [output, code, message] of cases) {
+        next = output;
+        const err = await m.createTaskWithEmbeddings({ task: { title: 'x' } }).catch((e: unknown) => e);
+        expect(isOrchError(err, code), String(err)).toBe(true);
+        expect((err as Error).message).toMatch(message);
+        // A text query is embedded by the same rules.
+        const searched = await m.searchSimilarTasks('x').catch((e: unknown) => e);
+        expect(isOrchError(searched, code), String(searched)).toBe(true);
+      }
+      // A model of another dimension than the collection's is refused before writing too.
+      dimension = 4;
+      next = [[1, 0, 0, 0]];
+      const other = await m.createTaskWithEmbeddings({ task: { title: 'y' } }).catch((e: unknown) => e);
+      expect(isOrchError(other, 'ORCH_DIMENSION_MISMATCH'), String(other)).toBe(true);
+      expect((other as Error).message).toMatch(
+        /"flaky-model" gives 4 dimensions but collection "tasks" has 3/,
+      );
+      expect(await m.operational.query('SELECT id FROM tasks')).toEqual([{ id: 'good' }]);
+      expect((await m.health()).outbox.pending).toBe(0);
+      expect(await m.vector!.count('tasks')).toBe(1);
+    });
+
     it('reports pending stores when one is down, then converges after recovery with nothing duplicated or orphaned', async () => {
       const { m, vectorFault, graphFault } = await manager(backend);
       await m.createTaskWithEmbeddings({ task: { id: 't0', title: 'root' } });
@@ -142,6 +182,8 @@ for (const backend of BACKENDS) {
 
     it('replays in the background while the manager is open', async () => {
       const { m, vectorFault } = await manager(backend, { backgroundSync: true, syncIntervalMs: 20 });
+      // The first write makes the collection (a fault before it would hit that check instead).
+      await m.createTaskWithEmbeddings({ task: { id: 'first', title: 'first' } });
       vectorFault.failNext(1);
       const r = await m.createTaskWithEmbeddings({ task: { id: 'bg', title: 'background' } });
       expect(r.pending).toEqual(['vector']);

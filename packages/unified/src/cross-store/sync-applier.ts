@@ -6,6 +6,7 @@ import {
   type VectorMetric,
   type VectorStore,
 } from '@orch/core';
+import { embedOne } from '../embedding/embed-one.js';
 import type { Embedder } from '../embedding/embedder.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import { TASK_COLUMNS, type TaskRow, toTask } from '../repositories/tasks/task-rows.js';
@@ -209,7 +210,7 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
     // Created with an embedding (createTaskWithEmbeddings), or without one (the task repository):
     // then the task's text is embedded now.
     const embedding = entry.payload.embedding ?? {
-      vector: (await stores.embedder.embed([taskDocument(task)]))[0]!,
+      vector: await embedOne(stores.embedder, taskDocument(task), `task "${task.id}"`),
     };
     const record = {
       id: task.id,

@@ -11,6 +11,7 @@ import {
   type VectorStore,
 } from '@orch/core';
 import { type BackoffPolicy, redact, validateMetadata, vectorComponents } from '@orch/core/adapter-kit';
+import { embedOne } from '../embedding/embed-one.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
@@ -419,32 +420,36 @@ export class TaskSync {
 
   async #vectorFor(input: CreateTaskWithEmbeddingsInput): Promise<number[]> {
     const given = input.embedding?.vector;
-    if (given !== undefined) {
-      // The store's own rules, checked before anything is written: a vector the store would refuse
-      // must not reach the outbox, which would retry it forever.
-      const { values } = vectorComponents(given, 'embedding.vector');
-      // A collection this process created with this dimension needs no round trip to check; one
-      // dropped and re-created since with another is refused by the store's upsert instead.
-      const vectorStore = this.#options.vector;
-      const known = vectorStore && ensuredDimension(vectorStore, this.#options.collection);
-      const info =
-        known === values.length
-          ? null
-          : await vectorStore?.describeCollection(this.#options.collection).catch(() => null);
-      if (info && info.dimension !== values.length) {
-        throw new OrchError(
-          'ORCH_DIMENSION_MISMATCH',
-          `embedding.vector has ${values.length} dimensions but collection "${info.name}" has ${info.dimension}.`,
-          { kind: 'vector', details: { expected: info.dimension, actual: values.length } },
-        );
-      }
-      return values;
+    // The store's own rules, checked before anything is written: a vector the store would refuse
+    // must not reach the outbox, which would retry it forever. The embedder's output too: it is
+    // user code, and may be of another model than the collection's.
+    const values =
+      given === undefined
+        ? await embedOne(
+            this.#options.embedder,
+            input.embedding?.text ??
+              taskDocument({ title: input.task.title ?? '', description: input.task.description ?? '' }),
+            'createTaskWithEmbeddings',
+          )
+        : vectorComponents(given, 'embedding.vector').values;
+    // A collection this process created with this dimension needs no round trip to check; one
+    // dropped and re-created since with another is refused by the store's upsert instead.
+    const vectorStore = this.#options.vector;
+    const known = vectorStore && ensuredDimension(vectorStore, this.#options.collection);
+    const info =
+      known === values.length
+        ? null
+        : await vectorStore?.describeCollection(this.#options.collection).catch(() => null);
+    if (info && info.dimension !== values.length) {
+      const source =
+        given === undefined ? `The embedder "${this.#options.embedder.name}" gives` : 'embedding.vector has';
+      throw new OrchError(
+        'ORCH_DIMENSION_MISMATCH',
+        `${source} ${values.length} dimensions but collection "${info.name}" has ${info.dimension}.`,
+        { kind: 'vector', details: { expected: info.dimension, actual: values.length } },
+      );
     }
-    const text =
-      input.embedding?.text ??
-      taskDocument({ title: input.task.title ?? '', description: input.task.description ?? '' });
-    const [vector] = await this.#options.embedder.embed([text]);
-    return vector!;
+    return values;
   }
 }
 

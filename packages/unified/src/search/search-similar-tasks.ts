@@ -2,6 +2,7 @@ import { type Filter, type Neighbor, OrchError } from '@orch/core';
 import { loadTasks } from '../cross-store/load-tasks.js';
 import type { SyncStores } from '../cross-store/sync-applier.js';
 import { DEPENDS_ON } from '../cross-store/task-projection.js';
+import { embedOne } from '../embedding/embed-one.js';
 import type { Embedder } from '../embedding/embedder.js';
 import type { Task } from '../repositories/tasks/task-types.js';
 
@@ -37,11 +38,8 @@ export async function searchSimilarTasks(
       { kind: 'vector' },
     );
   }
-  let vector: readonly number[];
-  if (typeof query === 'string') {
-    const [embedded] = await context.embedder.embed([query]);
-    vector = embedded!;
-  } else vector = query;
+  const vector =
+    typeof query === 'string' ? await embedOne(context.embedder, query, 'searchSimilarTasks') : query;
   const info = await context.vector.describeCollection(context.collection);
   if (!info) return []; // no task has been embedded yet
   const hits = await context.vector.query(context.collection, {

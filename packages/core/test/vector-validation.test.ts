@@ -77,7 +77,7 @@ describe('validateMetadata size limit', () => {
 describe('validateVector', () => {
   const info = { name: 'c', dimension: 3, metric: 'cosine' as const };
 
-  it('returns a packed copy the caller may reuse, from arrays and typed arrays', () => {
+  it('returns a copy the caller may reuse, from arrays and typed arrays', () => {
     const input = [0.5, -1, 2];
     const out = validateVector(input, info, 'w');
     expect(out).toEqual(input);
@@ -129,7 +129,7 @@ describe('validateVector', () => {
     expect(validateVector([1e-46, 0, 0], { ...info, metric: 'l2' }, 'w')).toEqual([1e-46, 0, 0]);
   });
 
-  it('copies a typed array into a packed array of doubles (what JSON and the encoders walk fastest)', () => {
+  it('copies a typed array into a plain array of its components (float32 values as they are)', () => {
     const source = new Float32Array([0.1, -2, 3.5]);
     const out = validateVector(source, info, 'w');
     expect(out).toEqual([Math.fround(0.1), -2, 3.5]);

@@ -163,6 +163,29 @@ for (const engine of engines) {
       expect(hit?.distance).toBeCloseTo(0, 5);
     });
 
+    it('an upsert of up to 10,000 records is one transaction: an engine failure on its last record leaves none of it', async () => {
+      expect(store.capabilities.maxBatchSize).toBe(10_000);
+      await store.ensureCollection('whole', { dimension: 4 });
+      const [table] = await executor.query<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '*_c[0-9]*' AND name NOT GLOB '*_changes'",
+      );
+      // The engine itself refuses the last record (the base class could not have seen it coming).
+      await executor.execute(
+        `CREATE TRIGGER refuse_last BEFORE INSERT ON ${table!.name} WHEN NEW.id = 'r9999' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END`,
+      );
+      const records = Array.from({ length: 10_000 }, (_, i) => ({
+        id: `r${i}`,
+        vector: [1, i % 7, (i % 5) - 2, 0.5],
+      }));
+      const err = await store.upsert('whole', records).catch((e: unknown) => e);
+      expect(isOrchError(err), String(err)).toBe(true);
+      expect((err as Error).message).toMatch(/refused by a trigger/);
+      expect(await store.count('whole')).toBe(0);
+      await executor.execute('DROP TRIGGER refuse_last');
+      await store.upsert('whole', records);
+      expect(await store.count('whole')).toBe(10_000);
+    });
+
     for (const metric of METRICS) {
       it(`ranks exactly like the reference for ${metric}`, async () => {
         const random = rng(metric.length * 101);

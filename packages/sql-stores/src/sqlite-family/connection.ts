@@ -3,7 +3,7 @@
 // thread loads this file.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ColumnarChunk } from './columns.js';
+import type { BytesColumn, ColumnarChunk, TextColumn } from './columns.js';
 import type {
   ConnectionSettings,
   NativeDatabase,
@@ -185,7 +185,7 @@ export class SqliteConnection {
     const offsets = new Array<number>(width).fill(0);
     // Each column's kind is looked at once per chunk, not once per row.
     const kinds = cols.map((col) =>
-      col instanceof Float64Array ? NUMBERS : Array.isArray(col) ? VALUES : TEXT,
+      col instanceof Float64Array ? NUMBERS : Array.isArray(col) ? VALUES : 's' in col ? TEXT : BYTES,
     );
     let changes = 0;
     let last: number | bigint | undefined;
@@ -194,13 +194,20 @@ export class SqliteConnection {
         const kind = kinds[k];
         if (kind === NUMBERS) args[k] = (cols[k] as Float64Array)[r];
         else if (kind === VALUES) args[k] = toDriverValue((cols[k] as unknown[])[r]);
-        else {
+        else if (kind === TEXT) {
           // A string column: one joined string, sliced by the lengths.
-          const col = cols[k] as { readonly s: string; readonly l: Uint32Array };
+          const col = cols[k] as TextColumn;
           const off = offsets[k]!;
           const end = off + col.l[r]!;
           args[k] = col.s.slice(off, end);
           offsets[k] = end;
+        } else {
+          // A byte column: views into one buffer (the engine copies a blob when it binds it).
+          const col = cols[k] as BytesColumn;
+          const off = offsets[k]!;
+          const len = col.l[r]!;
+          args[k] = Buffer.from(col.b.buffer, col.b.byteOffset + off, len);
+          offsets[k] = off + len;
         }
       }
       if (direct) {
@@ -332,6 +339,7 @@ export class SqliteConnection {
 const NUMBERS = 0;
 const VALUES = 1;
 const TEXT = 2;
+const BYTES = 3;
 
 /**
  * `stmt.run` with the values as separate arguments (see {@link SqliteDriver.separateArguments}),

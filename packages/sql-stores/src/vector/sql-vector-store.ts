@@ -27,7 +27,7 @@ import {
   tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
-import { decodeVector, encodeVector, normF32 } from './encoding.js';
+import { decodeVector, encodeVector, encodeVectors, normF32 } from './encoding.js';
 import { filterToSql, type SqlFragment } from './filter-to-sql.js';
 import { ExactScanner, type ExactScanOptions } from './scan/scanner.js';
 import { changesTable, pruneChangesSql, trackingSchema } from './scan/tracking.js';
@@ -105,8 +105,11 @@ export class SqlVectorStore extends VectorStoreBase {
     metrics: ['cosine', 'l2', 'ip'],
     filterExists: true,
     eventualConsistency: false,
-    // 500 records × 5 parameters stays far below SQLite's 32 766 variables in one INSERT.
-    maxBatchSize: 500,
+    // Each batch is one executeMany, so one transaction: an upsert of up to this many records is
+    // all or nothing, and commits (syncs the file) once. The statement is a single-row INSERT
+    // run per record, so no limit on bound variables applies; this only bounds what one
+    // transaction holds the write lock for.
+    maxBatchSize: 10_000,
     documents: true,
   };
   readonly #source: ExecutorSource;
@@ -285,10 +288,14 @@ export class SqlVectorStore extends VectorStoreBase {
     collection: CollectionInfo,
     records: readonly NormalizedVectorRecord[],
   ): Promise<void> {
-    const rows = records.map((r): SqlValue[] => [
+    const { blobs, norms } = encodeVectors(
+      records.map((r) => r.vector),
+      collection.dimension,
+    );
+    const rows = records.map((r, i): SqlValue[] => [
       r.id,
-      encodeVector(r.vector),
-      normF32(r.vector),
+      blobs[i]!,
+      norms[i]!,
       r.metadata === undefined ? null : JSON.stringify(r.metadata),
       r.document ?? null,
     ]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { OperationalStore, SqlValue } from '@orch/core';
 import type { SuiteContext } from '../common/context.js';
 import { expectOrchError } from '../helpers/errors.js';
+import { uniqueName } from '../helpers/random.js';
 import { countRows, createTestTable, placeholders, readIds, readRows } from './sql.js';
 
 const SIZES = [1, 100, 1000] as const;
@@ -43,6 +44,54 @@ export function registerBatchTests(ctx: SuiteContext<OperationalStore>): void {
         assert.equal(Number(sum!.s), (size * (size - 1)) / 2);
       });
     }
+
+    ctx.test(
+      'executeMany keeps every byte array byte for byte (any length, Buffers, views into one buffer)',
+      async (scope) => {
+        const { store } = scope;
+        const name = uniqueName('tk_blobs_');
+        const type = store.dialect.name === 'postgres' ? 'BYTEA' : 'BLOB';
+        await store.execute(`CREATE TABLE ${name} (id INTEGER PRIMARY KEY, data ${type})`);
+        scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
+        const p = placeholders(store.dialect);
+        // More sets than one message of a worker-backed store carries, so several chunks travel.
+        const shared = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31) % 256);
+        const blobs: Uint8Array[] = Array.from({ length: 1200 }, (_, i) => {
+          if (i % 4 === 0) return shared.subarray(i % 1000, (i % 1000) + (i % 97)); // a view, maybe empty
+          if (i % 4 === 1) return Buffer.from([i % 256, 0, 255, (i >> 8) % 256]);
+          if (i % 4 === 2) return new Uint8Array(0);
+          return Uint8Array.from({ length: 1 + (i % 300) }, (_, k) => (i + k) % 256);
+        });
+        const result = await store.executeMany(
+          `INSERT INTO ${name} (id, data) VALUES (${p.list(2)})`,
+          blobs.map((b, i) => [i, b]),
+        );
+        assert.equal(result.changes, blobs.length);
+        const rows = await store.query<{ id: unknown; data: unknown }>(
+          `SELECT id, data FROM ${name} ORDER BY id`,
+        );
+        assert.equal(rows.length, blobs.length);
+        for (const [i, row] of rows.entries()) {
+          assert.ok(
+            row.data instanceof Uint8Array,
+            `row ${i}: a byte array comes back, got ${typeof row.data}`,
+          );
+          assert.deepEqual([...row.data], [...blobs[i]!], `row ${i}: the bytes of its own parameter`);
+        }
+        // Where a column may hold any type (SQLite), a byte array next to a string keeps each as given.
+        if (store.dialect.name === 'postgres') return;
+        const mixed = uniqueName('tk_mixed_');
+        await store.execute(`CREATE TABLE ${mixed} (id INTEGER PRIMARY KEY, data)`);
+        scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${mixed}`));
+        await store.executeMany(`INSERT INTO ${mixed} (id, data) VALUES (${p.list(2)})`, [
+          [1, Uint8Array.from([1, 2, 3])],
+          [2, 'text'],
+        ]);
+        const back = await store.query<{ data: unknown }>(`SELECT data FROM ${mixed} ORDER BY id`);
+        assert.deepEqual([...(back[0]!.data as Uint8Array)], [1, 2, 3]);
+        assert.equal(back[1]!.data, 'text');
+      },
+    );
 
     ctx.test('batch runs statements of different kinds in order', async (scope) => {
       const { store } = scope;

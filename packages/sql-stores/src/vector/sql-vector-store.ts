@@ -363,7 +363,7 @@ export class SqlVectorStore extends VectorStoreBase {
     const scanner = this.#scanner;
     if (!scanner || scanner.unavailable !== undefined || this.#ann) return undefined;
     if (joinedTransaction(this.engineKey, this)) return undefined;
-    const vector = Float32Array.from(query.vector);
+    const vector = new Float32Array(query.vector);
     const norm = normF32(vector);
     if (norm === 0 && collection.metric !== 'l2') return undefined;
     if (!this.#tracked.has(table)) {

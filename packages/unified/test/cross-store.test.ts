@@ -48,6 +48,45 @@ for (const backend of BACKENDS) {
       expect((await m.health()).outbox.pending).toBe(0);
     });
 
+    it('takes task.dependsOn like depends_on relationships, and still refuses a cycle through the new task', async () => {
+      const { m } = await manager(backend);
+      await m.createTaskWithEmbeddings({ task: { id: 'base', title: 'base' } });
+      await m.createTaskWithEmbeddings({ task: { id: 'mid', title: 'mid', dependsOn: ['base'] } });
+      const r = await m.createTaskWithEmbeddings({
+        task: { id: 'top', title: 'top', dependsOn: ['mid'] },
+        relationships: [{ to: 'base', type: 'depends_on' }],
+      });
+      expect(r.pending).toEqual([]);
+      const deps = await m.operational.query<{ task_id: string; depends_on_id: string }>(
+        'SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, depends_on_id',
+      );
+      expect(deps.map((d) => `${d.task_id}->${d.depends_on_id}`)).toEqual([
+        'mid->base',
+        'top->base',
+        'top->mid',
+      ]);
+      const edges = await m.graph!.getEdges('top', { direction: 'out' });
+      expect(edges.map((e) => `${e.from}->${e.to}:${e.type}`).sort()).toEqual([
+        'top->base:DEPENDS_ON',
+        'top->mid:DEPENDS_ON',
+      ]);
+      // An edge into the new task next to one out of it: "base depends on loop" and "loop depends
+      // on mid" (which depends on base) close a cycle, refused whole.
+      const err = await m
+        .createTaskWithEmbeddings({
+          task: { id: 'loop', title: 'loop', dependsOn: ['mid'] },
+          relationships: [{ from: 'base', to: '$self', type: 'depends_on' }],
+        })
+        .catch((e: unknown) => e);
+      expect(isOrchError(err, 'ORCH_CONFLICT'), String(err)).toBe(true);
+      expect((err as { details: { reason: string } }).details.reason).toBe('cycle');
+      expect(
+        (await m.operational.query<{ id: string }>('SELECT id FROM tasks ORDER BY id')).map((t) => t.id),
+      ).toEqual(['base', 'mid', 'top']);
+      expect(await m.operational.query('SELECT task_id FROM task_dependencies')).toHaveLength(3);
+      expect((await m.health()).outbox.pending).toBe(0);
+    });
+
     it('rejects relationships to unknown tasks and writes nothing', async () => {
       const { m } = await manager(backend);
       const err = await m

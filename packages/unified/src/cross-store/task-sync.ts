@@ -157,7 +157,16 @@ export class TaskSync {
     }
     const strict = options.strict ?? this.#options.strict;
     const id = input.task.id === undefined ? newId() : input.task.id;
-    const edges = (input.relationships ?? []).map((rel, i) => resolveSelf(normalizeRelationship(rel, i), id));
+    // The task's own `dependsOn` are relationships like the others (mirrored in the graph too).
+    const given = input.task.dependsOn;
+    const { dependsOn: _, ...taskInput } = input.task;
+    const edges = [
+      ...(Array.isArray(given) ? given.map((to) => ({ from: id, to, type: 'depends_on' })) : []),
+      ...(input.relationships ?? []),
+    ].map((rel, i) => resolveSelf(normalizeRelationship(rel, i), id));
+    if (given !== undefined && !Array.isArray(given)) {
+      throw new OrchError('ORCH_INVALID_INPUT', 'task.dependsOn must be an array of task ids.');
+    }
     const text =
       input.embedding?.text === undefined
         ? undefined
@@ -188,14 +197,20 @@ export class TaskSync {
         // any failure below fails all of it. The row and the check of the other endpoints are
         // issued together.
         const repo = this.#repository(db, changes, false);
-        const [created, endpoints] = await Promise.all([
-          repo.create({ ...input.task, id }),
-          checkEndpoints(repo, edges, id),
-        ]);
         const dependsOn = new Map<string, string[]>();
         for (const e of edges)
           if (e.type === DEPENDS_ON) dependsOn.set(e.from, [...(dependsOn.get(e.from) ?? []), e.to]);
+        // While no edge points at the new task, its own edges cannot close a cycle: they go in
+        // with its row, unchecked. Otherwise every edge takes the cycle-checked path after it.
+        const pointedAt = edges.some((e) => e.type === DEPENDS_ON && e.to === id && e.from !== id);
+        const own = pointedAt ? [] : [...new Set(dependsOn.get(id) ?? [])];
+        if (!pointedAt) dependsOn.delete(id);
+        const [created, endpoints] = await Promise.all([
+          repo.create({ ...taskInput, id, ...(own.length > 0 ? { dependsOn: own } : {}) }),
+          checkEndpoints(repo, edges, id),
+        ]);
         for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
+        if (own.length > 0) dependsOn.set(id, own);
         // What the mirror writes are made from, known already: no need to read it back.
         const tasks = new Map(endpoints.map((t) => [t.id, t]));
         tasks.set(id, created);

@@ -808,6 +808,38 @@ export function taskRepositoryTests(createStore: CreateStore): void {
         await expectOrchError(tasks.addDependencies('a', 'b' as unknown as string[]), 'ORCH_INVALID_INPUT');
       });
 
+      it("create takes the new task's dependencies with its row, all or nothing", async () => {
+        const tasks = repo();
+        for (const id of ['a', 'b']) await tasks.create({ id, title: id });
+        const created = await tasks.create({ id: 'n', title: 'new', dependsOn: ['b', 'a', 'b'] });
+        expect(created.id).toBe('n');
+        expect(await tasks.dependencies('n')).toEqual({ dependsOn: ['a', 'b'], dependents: [] });
+        expect((await tasks.dependencies('a')).dependents).toEqual(['n']);
+        // An unknown task: named, and neither the row nor any edge is written.
+        const missing = await expectOrchError(
+          tasks.create({ id: 'm', title: 'm', dependsOn: ['a', 'ghost'] }),
+          'ORCH_NOT_FOUND',
+        );
+        expect(missing.message).toContain('"ghost"');
+        expect(await tasks.get('m')).toBeNull();
+        expect(await countRows(ctx.store, 'task_dependencies')).toBe(2);
+        // Itself, and bad input, are refused before anything is sent.
+        const self = await expectOrchError(
+          tasks.create({ id: 's', title: 's', dependsOn: ['s'] }),
+          'ORCH_CONFLICT',
+        );
+        expect(self.details.reason).toBe('cycle');
+        await expectOrchError(
+          tasks.create({ title: 'x', dependsOn: 'a' as unknown as string[] }),
+          'ORCH_INVALID_INPUT',
+        );
+        await expectOrchError(tasks.create({ title: 'x', dependsOn: [''] }), 'ORCH_INVALID_INPUT');
+        // A duplicate id keeps the existing task's edges as they were.
+        await expectOrchError(tasks.create({ id: 'a', title: 'again', dependsOn: ['b'] }), 'ORCH_CONFLICT');
+        expect((await tasks.dependencies('a')).dependsOn).toEqual([]);
+        expect(await countRows(ctx.store, 'tasks')).toBe(3);
+      });
+
       it('finds a cycle closed through a branching graph, from either end', async () => {
         const tasks = repo();
         // root <- m1..m4 <- leaf: the leaf depends on every middle task, each depends on root.

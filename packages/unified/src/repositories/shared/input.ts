@@ -124,6 +124,16 @@ export class InputReader {
     return checkStringArray(v, this.field(field), maxItems);
   }
 
+  /** An array of ids (each checked like {@link id}), at most `maxItems` long. */
+  idArray(field: string, maxItems = 10_000): string[] | undefined {
+    const v = this.#obj[field];
+    if (v === undefined) return undefined;
+    const name = this.field(field);
+    if (!Array.isArray(v) || v.length > maxItems)
+      throw invalidInput(name, `an array of at most ${maxItems} task ids`, v);
+    return v.map((id, i) => checkId(id, `${name}[${i}]`));
+  }
+
   time(field: string): string | undefined {
     const v = this.#obj[field];
     if (v === undefined) return undefined;

@@ -4,7 +4,7 @@ import { conflict, invalidInput, notFound, uniqueOrConflict } from '../repositor
 import { checkId, InputReader } from '../shared/input.js';
 import { artifactsOf } from './task-artifacts.js';
 import type { TaskContext } from './task-context.js';
-import { dependencyIds } from './task-dependency-edges.js';
+import { addNewTaskDependencies, dependencyIds } from './task-dependency-edges.js';
 import { SUBTREE, subtreeIds } from './task-hierarchy.js';
 import { readCreate } from './task-input.js';
 import type { DeleteTaskOptions } from './task-repository.js';
@@ -46,7 +46,7 @@ export async function createTask(ctx: TaskContext, input: CreateTaskInput): Prom
       updated_at: now,
       completed_at: t.status === 'completed' ? now : null,
     };
-    await uniqueOrConflict(
+    const inserted = uniqueOrConflict(
       () =>
         db.execute(`INSERT INTO tasks (${TASK_COLUMNS}) VALUES (${marks(16)})`, [
           row.id,
@@ -69,6 +69,12 @@ export async function createTask(ctx: TaskContext, input: CreateTaskInput): Prom
       duplicate,
       { reason: 'duplicate', id: t.id },
     );
+    // Issued right behind the row, in the same turn (one round trip where the engine pipelines);
+    // if the row is refused, this write fails as a whole and takes the edges with it.
+    const edges = t.dependsOn.length > 0 ? addNewTaskDependencies(db, t.id, t.dependsOn, now) : undefined;
+    const [written, linked] = await Promise.allSettled([inserted, edges]);
+    if (written.status === 'rejected') throw written.reason;
+    if (linked.status === 'rejected') throw linked.reason;
     changes.created(t.id);
     return toTask(row);
   });

@@ -60,6 +60,27 @@ export async function addDependencies(
   });
 }
 
+/**
+ * The edges of a task this write unit is creating (its row issued just before): no cycle check,
+ * since nothing can depend on a task that did not exist, and no lock for the same reason (another
+ * writer cannot point at the row before it commits). The existence check and the insert are issued
+ * together; a missing task is reported by name, and the caller's unit rolls back the insert.
+ */
+export async function addNewTaskDependencies(
+  db: Db,
+  taskId: string,
+  ids: readonly string[],
+  stamp: string,
+): Promise<void> {
+  const known = idsWhereIn(db, ids, (list) => `SELECT id FROM tasks WHERE id IN (${list})`);
+  const inserted = insertDependencies(db, taskId, ids, stamp);
+  const [check, insert] = await Promise.allSettled([known, inserted]);
+  if (check.status === 'rejected') throw check.reason;
+  const missing = ids.find((id) => !check.value.has(id));
+  if (missing !== undefined) throw notFound('Task', missing, 'create the tasks it depends on first');
+  if (insert.status === 'rejected') throw insert.reason;
+}
+
 /** Insert the edges `taskId` -> each of `ids`; those already there are left as they are. */
 async function insertDependencies(
   db: Db,

@@ -1,4 +1,5 @@
 import { newId } from '../../util/ids.js';
+import { conflict } from '../repository-errors.js';
 import type { JsonObject } from '../repository-types.js';
 import { InputReader, toJsonText } from '../shared/input.js';
 import { type CreateTaskInput, TASK_STATUSES, type TaskStatus, type UpdateTaskInput } from './task-types.js';
@@ -20,6 +21,7 @@ const CREATE_FIELDS = [
   'complexity',
   'priority',
   'metadata',
+  'dependsOn',
 ] as const;
 
 const UPDATE_FIELDS = [
@@ -50,6 +52,8 @@ export interface NewTask {
   readonly priority: number;
   readonly metadata: JsonObject;
   readonly metadataText: string;
+  /** Distinct ids, in the order given; never the task's own. */
+  readonly dependsOn: readonly string[];
 }
 
 export function readCreate(input: CreateTaskInput): NewTask {
@@ -67,6 +71,13 @@ export function readCreate(input: CreateTaskInput): NewTask {
   const priority = r.int('priority') ?? 0;
   const metadata = r.object('metadata') ?? {};
   const metadataText = toJsonText(metadata, 'task.metadata');
+  const dependsOn = [...new Set(r.idArray('dependsOn') ?? [])];
+  if (dependsOn.includes(id)) {
+    throw conflict(`Task ${JSON.stringify(id)} cannot depend on itself.`, {
+      reason: 'cycle',
+      cycle: [id, id],
+    });
+  }
   return {
     id,
     title,
@@ -80,6 +91,7 @@ export function readCreate(input: CreateTaskInput): NewTask {
     priority,
     metadata,
     metadataText,
+    dependsOn,
   };
 }
 

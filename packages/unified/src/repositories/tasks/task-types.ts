@@ -86,6 +86,11 @@ export interface CreateTaskInput {
   readonly complexity?: string | null;
   readonly priority?: number;
   readonly metadata?: JsonObject;
+  /**
+   * Tasks this one depends on, recorded with it in the same write (each must exist). A task that
+   * is only being created has no dependents, so these edges can never close a cycle.
+   */
+  readonly dependsOn?: readonly string[];
 }
 
 export interface UpdateTaskInput {

@@ -3,7 +3,7 @@ import type { OperationalStore, SqlValue } from '@orch/core';
 import type { SuiteContext } from '../common/context.js';
 import { expectOrchError } from '../helpers/errors.js';
 import { uniqueName } from '../helpers/random.js';
-import { countRows, createTestTable, placeholders, readIds, readRows } from './sql.js';
+import { countRows, createBlobTable, createTestTable, placeholders, readIds, readRows } from './sql.js';
 
 const SIZES = [1, 100, 1000] as const;
 
@@ -49,10 +49,7 @@ export function registerBatchTests(ctx: SuiteContext<OperationalStore>): void {
       'executeMany keeps every byte array byte for byte (any length, Buffers, views into one buffer)',
       async (scope) => {
         const { store } = scope;
-        const name = uniqueName('tk_blobs_');
-        const type = store.dialect.name === 'postgres' ? 'BYTEA' : 'BLOB';
-        await store.execute(`CREATE TABLE ${name} (id INTEGER PRIMARY KEY, data ${type})`);
-        scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
+        const name = await createBlobTable(scope, 'tk_blobs_', 'INTEGER');
         const p = placeholders(store.dialect);
         // More sets than one message of a worker-backed store carries, so several chunks travel.
         const shared = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31) % 256);

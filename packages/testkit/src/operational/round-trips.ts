@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import type { OperationalStore } from '@orch/core';
 import type { SuiteContext } from '../common/context.js';
-import { uniqueName } from '../helpers/random.js';
-import { createTestTable, placeholders } from './sql.js';
+import { createBlobTable, createTestTable, placeholders } from './sql.js';
 
 /** Text that trips encodings: astral emoji, combining marks, RTL, CJK, zero-width joiners. */
 export const UNICODE_SAMPLES = [
@@ -62,10 +61,7 @@ export function registerRoundTripTests(ctx: SuiteContext<OperationalStore>): voi
 
     ctx.test('binary data (Uint8Array) round-trips byte for byte', async (scope) => {
       const { store } = scope;
-      const name = uniqueName('tk_blob_');
-      const type = store.dialect.name === 'postgres' ? 'BYTEA' : 'BLOB';
-      await store.execute(`CREATE TABLE ${name} (id TEXT PRIMARY KEY, data ${type})`);
-      scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
+      const name = await createBlobTable(scope, 'tk_blob_');
       const p = placeholders(store.dialect);
       const bytes = Uint8Array.from({ length: 1024 }, (_, i) => (i * 7) % 256);
       await store.execute(`INSERT INTO ${name} (id, data) VALUES (${p.list(2)})`, ['b', bytes]);

@@ -46,6 +46,23 @@ export async function createTestTable(
   return { name, insert: `INSERT INTO ${name} (id, label, n) VALUES (${p.list(3)})` };
 }
 
+/**
+ * Create a uniquely named table `(id <idType> PRIMARY KEY, data <binary>)`, the binary column in
+ * the dialect's type (`BYTEA` on PostgreSQL, `BLOB` elsewhere), and register its drop. Returns its
+ * name.
+ */
+export async function createBlobTable(
+  scope: StoreScope<OperationalStore>,
+  prefix: string,
+  idType: 'TEXT' | 'INTEGER' = 'TEXT',
+): Promise<string> {
+  const name = uniqueName(prefix);
+  const type = scope.store.dialect.name === 'postgres' ? 'BYTEA' : 'BLOB';
+  await scope.store.execute(`CREATE TABLE ${name} (id ${idType} PRIMARY KEY, data ${type})`);
+  scope.defer((s) => s.execute(`DROP TABLE IF EXISTS ${name}`));
+  return name;
+}
+
 /** A row of the test table as the suite reads it back. */
 export interface TestRow {
   readonly id: string;

@@ -16,7 +16,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxEntry, OutboxOperation, OutboxPayload, SyncTarget } from '../outbox/outbox-entry.js';
 import type { SyncReport } from '../outbox/sync-report.js';
-import { checkText } from '../repositories/shared/input.js';
+import { checkId, checkText } from '../repositories/shared/input.js';
 import { SqlTaskRepository } from '../repositories/tasks/sql-task-repository.js';
 import { type TaskChange, TaskChanges } from '../repositories/tasks/task-changes.js';
 import type { CreateTaskInput, Task, UpdateTaskInput } from '../repositories/tasks/task-types.js';
@@ -158,15 +158,14 @@ export class TaskSync {
     const strict = options.strict ?? this.#options.strict;
     const id = input.task.id === undefined ? newId() : input.task.id;
     // The task's own `dependsOn` are relationships like the others (mirrored in the graph too).
-    const given = input.task.dependsOn;
-    const { dependsOn: _, ...taskInput } = input.task;
-    const edges = [
-      ...(Array.isArray(given) ? given.map((to) => ({ from: id, to, type: 'depends_on' })) : []),
-      ...(input.relationships ?? []),
-    ].map((rel, i) => resolveSelf(normalizeRelationship(rel, i), id));
-    if (given !== undefined && !Array.isArray(given)) {
+    const { dependsOn: given = [], ...taskInput } = input.task;
+    if (!Array.isArray(given)) {
       throw new OrchError('ORCH_INVALID_INPUT', 'task.dependsOn must be an array of task ids.');
     }
+    const edges = [
+      ...given.map((to, i) => ({ from: id, to: checkId(to, `task.dependsOn[${i}]`), type: DEPENDS_ON })),
+      ...(input.relationships ?? []).map((rel, i) => resolveSelf(normalizeRelationship(rel, i), id)),
+    ];
     const text =
       input.embedding?.text === undefined
         ? undefined
@@ -203,14 +202,13 @@ export class TaskSync {
         // While no edge points at the new task, its own edges cannot close a cycle: they go in
         // with its row, unchecked. Otherwise every edge takes the cycle-checked path after it.
         const pointedAt = edges.some((e) => e.type === DEPENDS_ON && e.to === id && e.from !== id);
-        const own = pointedAt ? [] : [...new Set(dependsOn.get(id) ?? [])];
-        if (!pointedAt) dependsOn.delete(id);
+        const own = pointedAt ? [] : (dependsOn.get(id) ?? []);
         const [created, endpoints] = await Promise.all([
           repo.create({ ...taskInput, id, ...(own.length > 0 ? { dependsOn: own } : {}) }),
           checkEndpoints(repo, edges, id),
         ]);
-        for (const [from, to] of dependsOn) await repo.addDependencies(from, to);
-        if (own.length > 0) dependsOn.set(id, own);
+        for (const [from, to] of dependsOn)
+          if (from !== id || pointedAt) await repo.addDependencies(from, to);
         // What the mirror writes are made from, known already: no need to read it back.
         const tasks = new Map(endpoints.map((t) => [t.id, t]));
         tasks.set(id, created);

@@ -513,6 +513,11 @@ const RECORD_OVERHEAD_BYTES = 30;
 /** `{"vectors":[],"namespace":}` */
 const ENVELOPE_BYTES = 30;
 
+/** The JSON size of an upsert body around its records (`{"vectors":[...],"namespace":"…"}`). */
+export function upsertEnvelopeBytes(namespace: string): number {
+  return ENVELOPE_BYTES + jsonStringBytes(namespace);
+}
+
 /**
  * An upper bound of the JSON size of one record in an upsert body: the id measured exactly, the
  * values by {@link valuesJsonBound} and the metadata by {@link metadataJsonBound} (printing them
@@ -538,7 +543,7 @@ export function planUpsertBatches(
   limits: { records: number; bytes: number } = { records: LIMITS.upsertRecords, bytes: LIMITS.upsertBytes },
   sizes?: readonly number[],
 ): PineconeRecord[][] {
-  const envelope = ENVELOPE_BYTES + jsonStringBytes(namespace);
+  const envelope = upsertEnvelopeBytes(namespace);
   const batches: PineconeRecord[][] = [];
   let start = 0;
   let size = envelope;

@@ -33,12 +33,10 @@ import {
   PART_VERSION_KEY,
   partId,
   planFetchBatches,
-  planUpsertBatches,
   queryResponseBound,
   type SpilledRecord,
   spilledRecords,
   toPineconeMetric,
-  toPineconeRecord,
   toPineconeValues,
 } from './conversion.js';
 import { toPineconeFilter } from './filter.js';
@@ -52,6 +50,7 @@ import {
   registryNamespace,
 } from './layout.js';
 import type { PineconeCaller } from './pinecone.js';
+import { type BatchSource, listedBatches, type UpsertBatch, UpsertBatches } from './upsert-batches.js';
 
 /** Everything a {@link PineconeVectorStore} is built from (the adapter's `create` assembles it). */
 export interface PineconeStoreSettings {
@@ -295,27 +294,16 @@ export class PineconeVectorStore extends VectorStoreBase {
 
   protected async doUpsert(info: CollectionInfo, records: readonly NormalizedVectorRecord[]): Promise<void> {
     const target = await this.#target(info);
-    const main: PineconeRecord[] = [];
-    const sizes: number[] = [];
+    const batches = new UpsertBatches(records, info.dimension, target.namespace);
     const spilled: OutgoingRecord[] = [];
-    for (const r of records) {
-      const o = toPineconeRecord(r, info.dimension);
-      main.push(o.record);
-      sizes.push(o.bytes);
-      if (o.version !== undefined) spilled.push(o);
-    }
-    // Parts first, so a record never points at parts that are not written yet.
-    const parts =
-      spilled.length === 0
-        ? { sent: 0 }
-        : await this.#send(
-            target,
-            target.documents,
-            spilled.flatMap((o) => o.parts),
-          );
-    const sent = parts.failure
-      ? { sent: 0, failure: parts.failure }
-      : await this.#send(target, target.namespace, main, sizes);
+    const sent = await this.#send(target, target.namespace, batches, async (batch) => {
+      if (batch.spilled.length === 0) return;
+      // Parts first, so a record never points at parts that are not written yet.
+      const parts = batch.spilled.flatMap((o) => o.parts);
+      const written = await this.#send(target, target.documents, listedBatches(parts, target.documents));
+      if (written.failure !== undefined) throw written.failure;
+      spilled.push(...batch.spilled);
+    });
     if (sent.failure !== undefined) {
       throw this.#gone(target.index, sent.failure).withDetails({ recordsSentInChunk: sent.sent });
     }
@@ -334,36 +322,59 @@ export class PineconeVectorStore extends VectorStoreBase {
   }
 
   /**
-   * Upsert records into one namespace in requests within 1,000 records and 2 MB, at most
-   * `upsertConcurrency` of them in flight (so the client prepares the next request while the
-   * service handles one). After a failure no new request starts; the ones in flight finish.
-   * Reports how many records the successful requests carried, and the first failure. `sizes`:
-   * the records' JSON size bounds, when already measured.
+   * Upsert the requests `batches` yields into one namespace, at most `upsertConcurrency` of them
+   * in flight. While a request is in flight its worker has the next one prepared, so orch's
+   * conversion overlaps the service's work instead of adding to the caller's wait. `before` runs
+   * ahead of each request (a failure there counts as the request's). After a failure no new
+   * request starts; the ones in flight finish. Reports how many records the successful requests
+   * carried, and the first failure.
    */
   async #send(
     target: Target,
     namespace: string,
-    records: readonly PineconeRecord[],
-    sizes?: readonly number[],
+    batches: BatchSource,
+    before?: (batch: UpsertBatch) => Promise<void>,
   ): Promise<{ sent: number; failure?: unknown }> {
-    const batches = planUpsertBatches(records, namespace, undefined, sizes);
     const { caller, upsertConcurrency } = this.#settings;
-    let next = 0;
     let sent = 0;
     let failure: unknown;
+    let exhausted = false;
     const worker = async (): Promise<void> => {
-      while (failure === undefined && next < batches.length) {
-        const batch = batches[next++]!;
+      while (failure === undefined && !exhausted) {
+        let batch: UpsertBatch | undefined;
         try {
-          await caller.call('upsert', () => target.index.handle.upsert({ records: batch, namespace }));
-          sent += batch.length;
+          batch = batches.take();
+          if (batch === undefined) {
+            exhausted = true;
+            break;
+          }
+          await before?.(batch);
+        } catch (err) {
+          failure ??= err;
+          break;
+        }
+        const records = batch.records;
+        const request = caller
+          .call('upsert', () =>
+            target.index.handle.upsert({ records: records as PineconeRecord[], namespace }),
+          )
+          .then(
+            () => undefined,
+            (err: unknown) => ({ err }),
+          );
+        // After the client has serialized this request and handed it to the socket.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        try {
+          if (failure === undefined) batches.prepare();
         } catch (err) {
           failure ??= err;
         }
+        const outcome = await request;
+        if (outcome === undefined) sent += records.length;
+        else failure ??= outcome.err;
       }
     };
-    const workers = Math.min(Math.max(1, upsertConcurrency), batches.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, upsertConcurrency) }, worker));
     return failure === undefined ? { sent } : { sent, failure };
   }
 

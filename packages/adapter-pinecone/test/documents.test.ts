@@ -78,6 +78,60 @@ describe('documents: inline in metadata when they fit, in part records when they
     assert.equal(await store.count('docs'), 1);
   });
 
+  it('the parts of a document go ahead of the request carrying its record, request by request', async () => {
+    const proxy = await startProxy();
+    cleanups.push(() => proxy.close());
+    const store = await openStore(`pinecone://${uniqueIndex()}`, { controllerHostUrl: proxy.url });
+    cleanups.push(() => store.close());
+    await store.ensureCollection('docs', { dimension: 384 });
+    // About 260 of these records fill a 2 MB request, so 600 take three, and 5 and 400 spill.
+    const records = (tag: string) =>
+      Array.from({ length: 600 }, (_, i) => ({
+        id: `r${i}`,
+        vector: Array.from({ length: 384 }, (_, j) => Math.sin(i * 31 + j) / 3),
+        metadata: { tag },
+        ...(i === 5 || i === 400 ? { document: `${tag} ${i} `.repeat(20_000) } : {}),
+      }));
+    const upserts = () =>
+      proxy.seen
+        .filter((r) => r.path.endsWith('/vectors/upsert'))
+        .map((r) => r.body as { namespace: string; vectors: { id: string }[] });
+    proxy.seen.splice(0); // the collection's registry record
+    await store.upsert('docs', records('a'));
+    const sent = upserts().map((b) =>
+      b.namespace === 'docs' ? b.vectors.length : `parts of ${b.vectors.length > 0 ? 'a record' : 'none'}`,
+    );
+    assert.equal(sent.length, 5, JSON.stringify(sent));
+    assert.equal(sent[0], 'parts of a record');
+    assert.equal(sent[2], 'parts of a record');
+    const [first, second, third] = [sent[1], sent[3], sent[4]] as number[];
+    assert.equal(first! + second! + third!, 600);
+    assert.ok(first! > 5 && first! < 400 && first! + second! > 400, JSON.stringify(sent));
+    assert.equal((await store.get('docs', ['r400']))[0]?.document, 'a 400 '.repeat(20_000));
+
+    // The second record's parts are refused: the request before them stays written, whole.
+    proxy.seen.splice(0);
+    let n = 0;
+    proxy.faults.push({
+      status: 400,
+      times: 1,
+      match: (_, path) => path.endsWith('/vectors/upsert') && ++n === 3,
+    });
+    const err = await store.upsert('docs', records('b')).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; details: Record<string, unknown> },
+    );
+    assert.equal(err?.code, 'ORCH_INVALID_INPUT');
+    assert.equal(err?.details.recordsSentInChunk, first);
+    assert.equal(upserts().length, 3, 'nothing is sent after the refused request');
+    const [r5, r400, last] = await store.get('docs', ['r5', 'r400', 'r599']);
+    assert.equal(r5?.metadata?.tag, 'b');
+    assert.equal(r5?.document, 'b 5 '.repeat(20_000));
+    assert.equal(r400?.metadata?.tag, 'a', 'not replaced');
+    assert.equal(r400?.document, 'a 400 '.repeat(20_000), 'its old parts are still there');
+    assert.equal(last?.metadata?.tag, 'a');
+  });
+
   it('a query whose result could pass 4 MB asks for ids and scores, then fetches the rest', async () => {
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());

@@ -176,6 +176,8 @@ async function benchVectors() {
  * (1,000 centres, each record a centre plus noise, as embeddings cluster): on uniform random
  * vectors like the ones above no graph index reaches a useful recall.
  */
+const APPROX_PASSES = 5;
+
 async function benchHnsw() {
   const centres = Array.from({ length: 1000 }, randomVector);
   const near = (c) => {
@@ -198,26 +200,33 @@ async function benchHnsw() {
   console.log(
     `  HNSW on ${VECTORS} clustered vectors: first query (loads the cache and builds the graph) ${(build.ms / 1000).toFixed(1)} s`,
   );
+  // Untimed first: the graph's memory and the worker's code are cold right after the build (the
+  // first hundred queries ran about twice as slow as later ones when this was written).
+  for (const q of queries) await approx.query('bench', { vector: q, topK: 10 });
+  for (const q of queries.slice(0, 5)) await exact.query('bench', { vector: q, topK: 10 });
   const exactRun = await time(async () => {
     const out = [];
     for (const q of queries) out.push(await exact.query('bench', { vector: q, topK: 10 }));
     return out;
   });
+  // The same queries APPROX_PASSES times over: an approximate query takes well under a millisecond,
+  // so one pass is too short a time to measure against this machine's noise.
   const approxRun = await time(async () => {
     const out = [];
-    for (const q of queries) out.push(await approx.query('bench', { vector: q, topK: 10 }));
+    for (let pass = 0; pass < APPROX_PASSES; pass++)
+      for (const q of queries) out.push(await approx.query('bench', { vector: q, topK: 10 }));
     return out;
   });
   let found = 0;
   approxRun.r.forEach((hits, i) => {
-    const truth = new Set(exactRun.r[i].map((h) => h.id));
+    const truth = new Set(exactRun.r[i % queries.length].map((h) => h.id));
     for (const h of hits) if (truth.has(h.id)) found++;
   });
   record({
     name: 'HNSW top-10 vs exact, clustered data (queries/s)',
     raw: queries.length / (exactRun.ms / 1000),
-    adapter: queries.length / (approxRun.ms / 1000),
-    note: `recall@10 ${(found / (queries.length * 10)).toFixed(3)}`,
+    adapter: (APPROX_PASSES * queries.length) / (approxRun.ms / 1000),
+    note: `recall@10 ${(found / (approxRun.r.length * 10)).toFixed(3)}; ${queries.length} queries, ${APPROX_PASSES} passes approximate`,
   });
   await approx.close();
   await exact.close();

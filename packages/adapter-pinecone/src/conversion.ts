@@ -532,24 +532,36 @@ export function recordJsonBound(record: PineconeRecord): number {
   );
 }
 
+/** The bounds of one upsert request: records, and bytes of JSON body. */
+export interface UpsertLimits {
+  readonly records: number;
+  readonly bytes: number;
+}
+
+/** Pinecone's: {@link LIMITS.upsertRecords} records and {@link LIMITS.upsertBytes} bytes. */
+export const UPSERT_LIMITS: UpsertLimits = { records: LIMITS.upsertRecords, bytes: LIMITS.upsertBytes };
+
 /**
- * Split records into upsert requests of at most {@link LIMITS.upsertRecords} records and
- * {@link LIMITS.upsertBytes} bytes of JSON body, in order. `sizes[i]`, when given, is the
- * {@link recordJsonBound} of `records[i]` already measured.
+ * Whether a record of `bytes` must open a new request, after the `count` records of the request
+ * so far, which take `size` bytes with the envelope. A request always takes its first record.
  */
+export function startsNewRequest(count: number, size: number, bytes: number, limits: UpsertLimits): boolean {
+  return count > 0 && (count >= limits.records || size + bytes > limits.bytes);
+}
+
+/** Split records into upsert requests within `limits`, in order (see {@link startsNewRequest}). */
 export function planUpsertBatches(
   records: readonly PineconeRecord[],
   namespace: string,
-  limits: { records: number; bytes: number } = { records: LIMITS.upsertRecords, bytes: LIMITS.upsertBytes },
-  sizes?: readonly number[],
+  limits: UpsertLimits = UPSERT_LIMITS,
 ): PineconeRecord[][] {
   const envelope = upsertEnvelopeBytes(namespace);
   const batches: PineconeRecord[][] = [];
   let start = 0;
   let size = envelope;
   for (let i = 0; i < records.length; i++) {
-    const bytes = sizes ? sizes[i]! : recordJsonBound(records[i]!);
-    if (i > start && (i - start >= limits.records || size + bytes > limits.bytes)) {
+    const bytes = recordJsonBound(records[i]!);
+    if (startsNewRequest(i - start, size, bytes, limits)) {
       batches.push(records.slice(start, i));
       start = i;
       size = envelope;

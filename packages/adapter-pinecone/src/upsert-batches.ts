@@ -1,10 +1,12 @@
 import type { NormalizedVectorRecord } from '@orch/core/adapter-kit';
 import type { PineconeRecord } from '@pinecone-database/pinecone';
 import {
-  LIMITS,
   type OutgoingRecord,
   planUpsertBatches,
+  startsNewRequest,
   toPineconeRecord,
+  UPSERT_LIMITS,
+  type UpsertLimits,
   upsertEnvelopeBytes,
 } from './conversion.js';
 
@@ -38,9 +40,8 @@ export function listedBatches(records: readonly PineconeRecord[], namespace: str
 }
 
 /**
- * Turns a call's records into upsert requests one request at a time, in order: each request at
- * most {@link LIMITS.upsertRecords} records and {@link LIMITS.upsertBytes} bytes of JSON body,
- * the same plan as `planUpsertBatches` over the whole call. Converting lazily lets the store
+ * Turns a call's records into upsert requests one request at a time, in order, within the limits
+ * (Pinecone's by default): the same plan as `planUpsertBatches` over the whole call. Converting lazily lets the store
  * prepare the next request while the service works on the one in flight, so the conversion is
  * not added to the caller's wait.
  *
@@ -52,7 +53,7 @@ export class UpsertBatches implements BatchSource {
   readonly #records: readonly NormalizedVectorRecord[];
   readonly #dimension: number;
   readonly #envelope: number;
-  readonly #limits: { readonly records: number; readonly bytes: number };
+  readonly #limits: UpsertLimits;
   #next = 0;
   /** A record converted for the previous request that did not fit in it. */
   #carried: OutgoingRecord | undefined;
@@ -63,10 +64,7 @@ export class UpsertBatches implements BatchSource {
     records: readonly NormalizedVectorRecord[],
     dimension: number,
     namespace: string,
-    limits: { readonly records: number; readonly bytes: number } = {
-      records: LIMITS.upsertRecords,
-      bytes: LIMITS.upsertBytes,
-    },
+    limits: UpsertLimits = UPSERT_LIMITS,
   ) {
     this.#records = records;
     this.#dimension = dimension;
@@ -92,10 +90,7 @@ export class UpsertBatches implements BatchSource {
       const o = this.#carried ?? this.#convert();
       this.#carried = undefined;
       if (o === undefined) break;
-      if (
-        records.length > 0 &&
-        (records.length >= this.#limits.records || size + o.bytes > this.#limits.bytes)
-      ) {
+      if (startsNewRequest(records.length, size, o.bytes, this.#limits)) {
         this.#carried = o;
         break;
       }

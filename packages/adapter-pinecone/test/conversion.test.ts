@@ -28,6 +28,7 @@ import {
   ZERO_VECTOR_STANDIN,
 } from '../src/conversion.js';
 import { INDEX_NAME, indexNameFor } from '../src/layout.js';
+import { UpsertBatches } from '../src/upsert-batches.js';
 
 const ALL = { vectors: true, metadata: true, documents: true };
 
@@ -256,12 +257,16 @@ describe('the JSON size bound of vector values', () => {
     const values = toPineconeValues(vector);
     assert.equal(values, vector, 'sent as it is');
     assert.ok(JSON.stringify(values).length <= valuesJsonBound(values));
-    const outgoing = Array.from({ length: 1500 }, (_, i) =>
-      toPineconeRecord({ id: `r${i}`, vector: vector.map((x) => x * (1 + i / 7)), metadata: { i } }, 384),
-    );
-    const records = outgoing.map((o) => o.record);
-    const sizes = outgoing.map((o) => o.bytes);
-    const planned = planUpsertBatches(records, 'ns', undefined, sizes);
+    const normalized = Array.from({ length: 1500 }, (_, i) => ({
+      id: `r${i}`,
+      vector: vector.map((x) => x * (1 + i / 7)),
+      metadata: { i },
+    }));
+    const records = normalized.map((r) => toPineconeRecord(r, 384).record);
+    // UpsertBatches plans from the sizes measured while converting.
+    const batches = new UpsertBatches(normalized, 384, 'ns');
+    const planned: (readonly PineconeRecord[])[] = [];
+    for (let b = batches.take(); b; b = batches.take()) planned.push(b.records);
     assert.deepEqual(
       planned.map((b) => b.length),
       planUpsertBatches(records, 'ns').map((b) => b.length),

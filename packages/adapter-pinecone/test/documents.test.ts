@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { VectorStore } from '@orch/core';
 import { afterEach, describe, it } from 'vitest';
-import { openStore, rawClient, startProxy, uniqueIndex } from './helpers.js';
+import { nthUpsert, openStore, openViaProxy, rawClient, uniqueIndex, upsertsSeen } from './helpers.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -79,10 +79,7 @@ describe('documents: inline in metadata when they fit, in part records when they
   });
 
   it('the parts of a document go ahead of the request carrying its record, request by request', async () => {
-    const proxy = await startProxy();
-    cleanups.push(() => proxy.close());
-    const store = await openStore(`pinecone://${uniqueIndex()}`, { controllerHostUrl: proxy.url });
-    cleanups.push(() => store.close());
+    const { store, proxy } = await openViaProxy(`pinecone://${uniqueIndex()}`, cleanups);
     await store.ensureCollection('docs', { dimension: 384 });
     // About 260 of these records fill a 2 MB request, so 600 take three, and 5 and 400 spill.
     const records = (tag: string) =>
@@ -93,9 +90,7 @@ describe('documents: inline in metadata when they fit, in part records when they
         ...(i === 5 || i === 400 ? { document: `${tag} ${i} `.repeat(20_000) } : {}),
       }));
     const upserts = () =>
-      proxy.seen
-        .filter((r) => r.path.endsWith('/vectors/upsert'))
-        .map((r) => r.body as { namespace: string; vectors: { id: string }[] });
+      upsertsSeen(proxy).map((r) => r.body as { namespace: string; vectors: { id: string }[] });
     proxy.seen.splice(0); // the collection's registry record
     await store.upsert('docs', records('a'));
     const sent = upserts().map((b) =>
@@ -111,12 +106,7 @@ describe('documents: inline in metadata when they fit, in part records when they
 
     // The second record's parts are refused: the request before them stays written, whole.
     proxy.seen.splice(0);
-    let n = 0;
-    proxy.faults.push({
-      status: 400,
-      times: 1,
-      match: (_, path) => path.endsWith('/vectors/upsert') && ++n === 3,
-    });
+    proxy.faults.push({ status: 400, times: 1, match: nthUpsert(3) });
     const err = await store.upsert('docs', records('b')).then(
       () => undefined,
       (e: unknown) => e as { code: string; details: Record<string, unknown> },
@@ -133,10 +123,7 @@ describe('documents: inline in metadata when they fit, in part records when they
   });
 
   it('a query whose result could pass 4 MB asks for ids and scores, then fetches the rest', async () => {
-    const proxy = await startProxy();
-    cleanups.push(() => proxy.close());
-    const store = await openStore(`pinecone://${uniqueIndex()}`, { controllerHostUrl: proxy.url });
-    cleanups.push(() => store.close());
+    const { store, proxy } = await openViaProxy(`pinecone://${uniqueIndex()}`, cleanups);
     await store.ensureCollection('wide', { dimension: 16 });
     await store.upsert(
       'wide',

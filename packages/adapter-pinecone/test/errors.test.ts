@@ -7,12 +7,14 @@ import { mapPineconeError } from '../src/index.js';
 import { instrumentedFetch, PineconeCaller } from '../src/pinecone.js';
 import {
   EMULATOR_API_KEY,
-  type FaultProxy,
+  nthUpsert,
   openStore,
+  openViaProxy,
   rawClient,
   SERVERLESS,
   startProxy,
   uniqueIndex,
+  upsertsSeen,
 } from './helpers.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -20,22 +22,8 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function viaProxy(
-  url: string,
-  options: Parameters<typeof openStore>[1] = {},
-): Promise<{ store: VectorStore; proxy: FaultProxy }> {
-  const proxy = await startProxy();
-  // Each proxy is another host: a fresh API key keeps the official client's host cache apart.
-  const store = await openStore(url, { controllerHostUrl: proxy.url, ...options });
-  cleanups.push(
-    () => store.close(),
-    () => proxy.close(),
-  );
-  return { store, proxy };
-}
-
-/** Requests to the data plane's upsert route the proxy saw. */
-const upserts = (proxy: FaultProxy) => proxy.seen.filter((r) => r.path.endsWith('/vectors/upsert'));
+const viaProxy = (url: string, options: Parameters<typeof openStore>[1] = {}) =>
+  openViaProxy(url, cleanups, options);
 
 async function rejection(promise: Promise<unknown>): Promise<OrchError> {
   const err = await promise.then(
@@ -116,7 +104,7 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
     assert.equal(err.details.driverCode, 400);
     assert.equal(err.details.httpStatus, 400);
     expect(err.message).toMatch(/Pinecone upsert failed: request refused \(HTTP 400\)/);
-    assert.equal(upserts(proxy).at(-1)?.status, 400, 'it was the service that refused');
+    assert.equal(upsertsSeen(proxy).at(-1)?.status, 400, 'it was the service that refused');
   });
 
   it('what the adapter cannot split is refused before anything is sent', async () => {
@@ -181,9 +169,9 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
       id: `r${i}`,
       vector: Array.from({ length: 8 }, (_, j) => Math.sin(i * 8 + j) + 1.5),
     }));
-    const sent = upserts(proxy).length;
+    const sent = upsertsSeen(proxy).length;
     await store.upsert('split', records);
-    const batches = upserts(proxy).slice(sent);
+    const batches = upsertsSeen(proxy).slice(sent);
     assert.deepEqual(
       batches.map((b) => (b.body as { vectors: unknown[] }).vectors.length).sort((x, y) => y - x),
       [1000, 1],
@@ -199,7 +187,7 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
       metadata: { i },
     }));
     await wide.upsert('wide', rows);
-    const wideBatches = upserts(wideProxy);
+    const wideBatches = upsertsSeen(wideProxy);
     assert.ok(wideBatches.length > 2, `split by size: ${wideBatches.length} requests`);
     for (const b of wideBatches) {
       assert.ok(b.bodyBytes <= 2_000_000, `request of ${b.bodyBytes} bytes`);
@@ -228,12 +216,7 @@ describe('what the service rejects surfaces as typed OrchErrors', () => {
     assert.equal(await store.count('par'), 1000);
     proxy.faults.splice(0);
     // The third request of the chunk is refused: the others that started finish, none starts after.
-    let n = 0;
-    proxy.faults.push({
-      status: 400,
-      times: 1,
-      match: (_, path) => path.endsWith('/vectors/upsert') && ++n === 3,
-    });
+    proxy.faults.push({ status: 400, times: 1, match: nthUpsert(3) });
     const err = await rejection(store.upsert('par', rows(1000, 'b')));
     assert.equal(err.code, 'ORCH_INVALID_INPUT');
     assert.equal(err.details.written, 0, 'the failing 1,000-record chunk started at 0');
@@ -290,11 +273,11 @@ describe('retries on 429 and 5xx (a local proxy answers them before forwarding t
   it('a 429 twice, then success: the upsert goes through after two retries', async () => {
     const { store, proxy } = await viaProxy(`pinecone://${uniqueIndex()}`, fast);
     await store.ensureCollection('busy', { dimension: 2 });
-    const before = upserts(proxy).length; // the registry record of ensureCollection
+    const before = upsertsSeen(proxy).length; // the registry record of ensureCollection
     proxy.faults.push({ status: 429, times: 2, match: (_, path) => path.endsWith('/vectors/upsert') });
     await store.upsert('busy', [{ id: 'a', vector: [1, 0] }]);
     assert.deepEqual(
-      upserts(proxy)
+      upsertsSeen(proxy)
         .slice(before)
         .map((r) => r.status),
       [429, 429, 200],
@@ -329,14 +312,14 @@ describe('retries on 429 and 5xx (a local proxy answers them before forwarding t
   it('when retries run out: ORCH_BUSY for 429, ORCH_CONNECTION_FAILED for 503, both retriable', async () => {
     const { store, proxy } = await viaProxy(`pinecone://${uniqueIndex()}`, { ...fast, maxRetries: 2 });
     await store.ensureCollection('down', { dimension: 2 });
-    const before = upserts(proxy).length;
+    const before = upsertsSeen(proxy).length;
     proxy.faults.push({ status: 429, times: 10, match: (_, path) => path.endsWith('/vectors/upsert') });
     const busy = await rejection(store.upsert('down', [{ id: 'a', vector: [1, 0] }]));
     assert.equal(busy.code, 'ORCH_BUSY');
     assert.equal(busy.retriable, true);
     assert.equal(busy.details.driverCode, 429);
     assert.equal(busy.details.attempts, 3);
-    assert.equal(upserts(proxy).length - before, 3);
+    assert.equal(upsertsSeen(proxy).length - before, 3);
     proxy.faults.splice(0);
     proxy.faults.push({ status: 503, times: 10, match: (_, path) => path.endsWith('/describe_index_stats') });
     const down = await rejection(store.count('down'));
@@ -348,12 +331,12 @@ describe('retries on 429 and 5xx (a local proxy answers them before forwarding t
   it('4xx answers are not retried', async () => {
     const { store, proxy } = await viaProxy(`pinecone://${uniqueIndex()}`, fast);
     await store.ensureCollection('once', { dimension: 2 });
-    const before = upserts(proxy).length;
+    const before = upsertsSeen(proxy).length;
     proxy.faults.push({ status: 400, times: 5, match: (_, path) => path.endsWith('/vectors/upsert') });
     const err = await rejection(store.upsert('once', [{ id: 'a', vector: [1, 0] }]));
     assert.equal(err.code, 'ORCH_INVALID_INPUT');
     assert.equal(err.details.attempts, 1);
-    assert.equal(upserts(proxy).length - before, 1);
+    assert.equal(upsertsSeen(proxy).length - before, 1);
   });
 
   it('timeoutMs aborts a request that hangs: ORCH_TIMEOUT, retriable', async () => {

@@ -160,3 +160,33 @@ export async function startProxy(target = emulatorUrl()): Promise<FaultProxy> {
       }),
   };
 }
+
+/**
+ * A pinecone: store on the emulator behind a fresh {@link startProxy}, both closed by the
+ * `cleanups` the caller runs after each test.
+ */
+export async function openViaProxy(
+  url: string,
+  cleanups: (() => Promise<unknown>)[],
+  options: Parameters<typeof openStore>[1] = {},
+): Promise<{ store: VectorStore; proxy: FaultProxy }> {
+  const proxy = await startProxy();
+  // Each proxy is another host: a fresh API key keeps the official client's host cache apart.
+  const store = await openStore(url, { controllerHostUrl: proxy.url, ...options });
+  cleanups.push(
+    () => store.close(),
+    () => proxy.close(),
+  );
+  return { store, proxy };
+}
+
+/** The data plane's upsert requests the proxy saw. */
+export function upsertsSeen(proxy: FaultProxy): SeenRequest[] {
+  return proxy.seen.filter((r) => r.path.endsWith('/vectors/upsert'));
+}
+
+/** A {@link Fault} match for the `k`-th data-plane upsert from now on (1-based). */
+export function nthUpsert(k: number): NonNullable<Fault['match']> {
+  let n = 0;
+  return (_, path) => path.endsWith('/vectors/upsert') && ++n === k;
+}

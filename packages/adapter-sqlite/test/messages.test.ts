@@ -89,3 +89,40 @@ describe('statements issued in one turn of the event loop travel together', () =
     await store.close();
   });
 });
+
+describe('graph edges need no answer before the next write', () => {
+  it('edges issued right behind their nodes travel in the nodes’ message, and again when nothing changes', async () => {
+    const graph = await createAdapter('graph', sqliteUrl(tmp.file('graph-edges.db')));
+    const nodes = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    const edges = [
+      { from: 'a', to: 'b', type: 'DEPENDS_ON', properties: { w: 1 } },
+      { from: 'b', to: 'c', type: 'DEPENDS_ON' },
+    ];
+    countMessages();
+    await Promise.all([graph.upsertNodes(nodes), graph.upsertEdges(edges)]);
+    expect(posted).toHaveLength(1);
+    // The same edges again update every row: still counted as changed, so no second look.
+    countMessages();
+    await graph.upsertEdges(edges);
+    expect(posted).toHaveLength(1);
+    expect((await graph.getEdges('a', { direction: 'out' })).map((e) => [e.to, e.properties])).toEqual([
+      ['b', { w: 1 }],
+    ]);
+    await graph.close();
+  });
+
+  it('an edge to a missing node writes none of the call and names the node', async () => {
+    const graph = await createAdapter('graph', sqliteUrl(tmp.file('graph-missing.db')));
+    await graph.upsertNodes([{ id: 'a' }, { id: 'b' }]);
+    await graph.upsertEdges([{ from: 'a', to: 'b', type: 'R', properties: { v: 'old' } }]);
+    const failed = graph.upsertEdges([
+      { from: 'a', to: 'b', type: 'R', properties: { v: 'new' } },
+      { from: 'a', to: 'ghost', type: 'R' },
+    ]);
+    await expect(failed).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND', details: { missing: ['ghost'] } });
+    expect((await graph.getEdges('a', { direction: 'out' })).map((e) => [e.to, e.properties])).toEqual([
+      ['b', { v: 'old' }],
+    ]);
+    await graph.close();
+  });
+});

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import '@orch/adapter-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnifiedDatabaseManager } from '../src/index.js';
@@ -101,6 +102,41 @@ describe('UnifiedDatabaseManager on the embedded SQLite stores', () => {
     expect(await m.graph!.getNode('dependency')).toBeNull();
     const info = await m.vector!.describeCollection('tasks');
     if (info) expect(await m.vector!.get('tasks', ['dependency'])).toEqual([]);
+  });
+
+  it('commits a task with its embedding and two edges in three messages to the writer', async () => {
+    const url = `sqlite:///${join(dir, 'messages.db')}`;
+    await using m = await UnifiedDatabaseManager.open({
+      config: { databases: { operational: { url }, vector: { url }, graph: { url } } },
+      env: {},
+      backgroundSync: false,
+    });
+    await m.migrate();
+    const vector = () => Array.from({ length: 8 }, (_, i) => i + 1);
+    for (const id of ['a', 'b', 'warm'])
+      await m.createTaskWithEmbeddings({ task: { id, title: id }, embedding: { vector: vector() } });
+    const original = Worker.prototype.postMessage;
+    let posts = 0;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: never) {
+      posts++;
+      return original.call(this, message, transfer);
+    };
+    try {
+      await m.createTaskWithEmbeddings({
+        task: { id: 't', title: 't' },
+        embedding: { vector: vector() },
+        relationships: [
+          { from: 't', to: 'a', type: 'depends_on' },
+          { from: 't', to: 'b', type: 'depends_on' },
+        ],
+      });
+    } finally {
+      Worker.prototype.postMessage = original;
+    }
+    // The row with its checks and read-back; the node rows, edges and vector together; the commit.
+    expect(posts).toBe(3);
+    expect((await m.graph!.getEdges('t', { direction: 'out' })).map((e) => e.to)).toEqual(['a', 'b']);
+    expect(await m.vector!.get('tasks', ['t'])).toHaveLength(1);
   });
 
   it('migrates safely from two processes at once', () => {

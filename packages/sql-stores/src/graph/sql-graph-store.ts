@@ -177,11 +177,15 @@ export class SqlGraphStore extends GraphStoreBase {
     });
   }
 
+  /**
+   * Set-based like {@link doUpsertNodes}. A call of one piece is one statement whose INSERT runs
+   * only when every endpoint exists, so it needs no transaction and no answer before the next
+   * statement: a caller may issue it right behind the nodes it needs (the worker engines send
+   * both in one message). Only when it changed nothing are the missing endpoints looked up, to
+   * name them. Larger calls check and write in one transaction, the check issued with the writes
+   * and the transaction rolled back when it fails.
+   */
   protected async doUpsertEdges(edges: readonly NormalizedEdge[]): Promise<void> {
-    const sql = `INSERT INTO ${this.#t.edges} (src, dst, type, properties)
-       SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3 FROM json_each(?) AS r
-       WHERE true ORDER BY 1, 2, 3
-       ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`;
     const rows = (start: number, end: number): string => {
       const out = new Array<[string, string, string, string]>(end - start);
       for (let i = start; i < end; i++) {
@@ -195,18 +199,37 @@ export class SqlGraphStore extends GraphStoreBase {
       endpoints.add(e.from);
       endpoints.add(e.to);
     }
+    const endpointsText = JSON.stringify([...endpoints]);
+    const missing = `SELECT j.value AS id FROM json_each(?) AS j
+       WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`;
+    const insert = (condition: string) => `INSERT INTO ${this.#t.edges} (src, dst, type, properties)
+       SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3 FROM json_each(?) AS r
+       WHERE ${condition} ORDER BY 1, 2, 3
+       ON CONFLICT (src, dst, type) DO UPDATE SET properties = excluded.properties`;
+    if (edges.length <= PIECE_ROWS) {
+      const written = await this.#guard('upsertEdges', async () => {
+        // Every row of the INSERT is written or updated when it runs at all (each counts as a
+        // change), so no change means an endpoint was missing when the statement ran.
+        const { changes } = await this.#exec().execute(insert(`NOT EXISTS (${missing})`), [
+          rows(0, edges.length),
+          endpointsText,
+        ]);
+        if (changes > 0) return true;
+        const absent = await this.#exec().query<{ id: string }>(missing, [endpointsText]);
+        if (absent.length > 0) throw this.missingEndpoints(absent.map((r) => r.id));
+        return false;
+      });
+      // Otherwise another connection added the missing nodes in between: the transaction below
+      // decides.
+      if (written) return;
+    }
     await this.#guard('upsertEdges', () =>
       // The check and the writes share one transaction, so a node deleted concurrently cannot
-      // leave a dangling edge, and a failed check writes nothing: the writes are issued with
-      // the check (one round trip where the engine pipelines) and rolled back when it fails.
+      // leave a dangling edge, and a failed check writes nothing.
       this.#exec().transaction(async (tx) => {
-        const check = tx.query<{ id: string }>(
-          `SELECT j.value AS id FROM json_each(?) AS j
-           WHERE NOT EXISTS (SELECT 1 FROM ${this.#t.nodes} AS n WHERE n.id = j.value)`,
-          [JSON.stringify([...endpoints])],
-        );
-        const [missing] = await inPieces(tx, sql, edges.length, rows, [check]);
-        if (missing!.length > 0) throw this.missingEndpoints(missing!.map((r) => r.id));
+        const check = tx.query<{ id: string }>(missing, [endpointsText]);
+        const [absent] = await inPieces(tx, insert('true'), edges.length, rows, [check]);
+        if (absent!.length > 0) throw this.missingEndpoints(absent!.map((r) => r.id));
       }),
     );
   }

@@ -81,7 +81,7 @@ export async function applyInSavepoints(
   given?: TaskView,
 ): Promise<ApplyOutcome['failed']> {
   const view = given ?? (await readView(entry, stores, entry.pending));
-  const applyTo = (target: SyncTarget) => applyTarget(target, entry, view, stores);
+  const applyTo = (target: SyncTarget) => applyTarget(target, entry, view, stores, true);
   const failed: ApplyOutcome['failed'] = [];
   try {
     await tx.transaction(async () => {
@@ -132,14 +132,21 @@ export function sortTargets(targets: readonly SyncTarget[]): SyncTarget[] {
   return (['vector', 'graph'] as const).filter((t) => targets.includes(t));
 }
 
-/** Write one target's part of an entry from `view`. */
+/**
+ * Write one target's part of an entry from `view`. `joined`: the stores run the writes in the
+ * caller's transaction, on its connection, so statements reach the engine in the order they are
+ * issued.
+ */
 function applyTarget(
   target: SyncTarget,
   entry: OutboxEntry,
   view: TaskView,
   stores: SyncStores,
+  joined = false,
 ): Promise<void> {
-  return target === 'vector' ? applyVector(entry, view.task, stores) : applyGraph(entry, view, stores);
+  return target === 'vector'
+    ? applyVector(entry, view.task, stores)
+    : applyGraph(entry, view, stores, joined);
 }
 
 /**
@@ -251,7 +258,12 @@ async function applyVector(entry: OutboxEntry, task: Task | undefined, stores: S
   ]);
 }
 
-async function applyGraph(entry: OutboxEntry, view: TaskView, stores: SyncStores): Promise<void> {
+async function applyGraph(
+  entry: OutboxEntry,
+  view: TaskView,
+  stores: SyncStores,
+  joined: boolean,
+): Promise<void> {
   const graph = stores.graph;
   if (!graph) return;
   const { task, tasks, dependsOn } = view;
@@ -269,7 +281,19 @@ async function applyGraph(entry: OutboxEntry, view: TaskView, stores: SyncStores
   ];
   // Endpoints are upserted from their rows first, so an edge never waits for another task's replay.
   const nodeIds = new Set([task.id, ...wanted.flatMap((e) => [e.from, e.to])]);
-  await graph.upsertNodes([...nodeIds].map((id) => taskGraphNode(tasks.get(id)!)));
+  const nodes = [...nodeIds].map((id) => taskGraphNode(tasks.get(id)!));
+  if (entry.operation === 'upsert' && joined && wanted.length > 0) {
+    // In the caller's transaction the edges run after the nodes as issued, so they need not wait
+    // for the nodes' answer: both reach the engine together (one round trip fewer per create).
+    const [nodesDone, edgesDone] = await Promise.allSettled([
+      graph.upsertNodes(nodes),
+      graph.upsertEdges(wanted),
+    ]);
+    if (nodesDone.status === 'rejected') throw nodesDone.reason;
+    if (edgesDone.status === 'rejected') throw edgesDone.reason;
+    return;
+  }
+  await graph.upsertNodes(nodes);
   // Edges the rows no longer have go. Not needed for a created task: edges a graph could still
   // hold from an earlier task with the same id belong to that task's own pending entries, which
   // remove them when they run (this skips a round trip on every create).

@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 export const driver: SqliteDriver = {
   name: 'better-sqlite3',
   separateArguments: true,
+  inlinePointReads: true,
   open: (path, settings) =>
     new Database(path, { timeout: settings.busyTimeoutMs }) as unknown as NativeDatabase,
   setup(db, settings) {

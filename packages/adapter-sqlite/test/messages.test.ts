@@ -30,11 +30,19 @@ describe('statements issued in one turn of the event loop travel together', () =
       Array.from({ length: 4 }, (_, i) => [i, `n${i}`]),
     );
     countMessages();
+    // Not a lookup by key (a scan of t), so the readers answer it.
     const rows = await Promise.all(
-      [0, 1, 2, 3].map((id) => store.query<{ name: string }>('SELECT name FROM t WHERE id = ?', [id])),
+      [0, 1, 2, 3].map((id) => store.query<{ name: string }>('SELECT name FROM t WHERE id + 0 = ?', [id])),
     );
     expect(rows).toEqual([[{ name: 'n0' }], [{ name: 'n1' }], [{ name: 'n2' }], [{ name: 'n3' }]]);
     expect(posted).toHaveLength(1);
+    // Lookups by key are answered in this thread: no message at all.
+    countMessages();
+    const keyed = await Promise.all(
+      [0, 1, 2, 3].map((id) => store.query<{ name: string }>('SELECT name FROM t WHERE id = ?', [id])),
+    );
+    expect(keyed).toEqual(rows);
+    expect(posted).toHaveLength(0);
     await store.close();
   });
 
@@ -48,7 +56,7 @@ describe('statements issued in one turn of the event loop travel together', () =
     countMessages();
     const rows = await Promise.all(
       Array.from({ length: 64 }, (_, id) =>
-        store.query<{ id: number }>('SELECT id FROM t WHERE id = ?', [id]),
+        store.query<{ id: number }>('SELECT id FROM t WHERE id + 0 = ?', [id]),
       ),
     );
     expect(rows.map((r) => r[0]!.id)).toEqual(Array.from({ length: 64 }, (_, i) => i));

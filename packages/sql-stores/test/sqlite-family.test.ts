@@ -130,11 +130,24 @@ describe('SQLite-family options', () => {
     });
     expect(
       withUrl(
-        url({ mode: 'inline', readers: '1', busy_timeout: '250', synchronous: 'normal', other: 'x' }),
+        url({
+          mode: 'inline',
+          readers: '1',
+          busy_timeout: '250',
+          synchronous: 'normal',
+          inline_point_reads: 'false',
+          other: 'x',
+        }),
         {},
         'operational',
       ),
-    ).toEqual({ worker: false, readers: 1, busyTimeoutMs: 250, synchronous: 'NORMAL' });
+    ).toEqual({
+      worker: false,
+      readers: 1,
+      busyTimeoutMs: 250,
+      synchronous: 'NORMAL',
+      inlinePointReads: false,
+    });
     expect(withUrl(url({ busy_timeout: '250' }), { busyTimeoutMs: 10 }, 'operational')).toEqual({
       busyTimeoutMs: 10,
     });
@@ -143,6 +156,7 @@ describe('SQLite-family options', () => {
       { readers: '-1' },
       { busy_timeout: 'soon' },
       { synchronous: 'sometimes' },
+      { inline_point_reads: 'maybe' },
     ];
     for (const query of bad) {
       const err = (() => {
@@ -162,7 +176,7 @@ describe('SQLite-family options', () => {
     expect(embeddedSettings(':memory:', {})).toMatchObject({ mode: 'inline', readers: 0, path: ':memory:' });
     expect(embeddedSettings(':memory:', { worker: true })).toMatchObject({ mode: 'worker', readers: 0 });
     const file = embeddedSettings('/tmp/a.db', { timeoutMs: 1234 });
-    expect(file).toMatchObject({ mode: 'worker', path: '/tmp/a.db' });
+    expect(file).toMatchObject({ mode: 'worker', path: '/tmp/a.db', inlinePointReads: true });
     expect(file.readers).toBeGreaterThanOrEqual(1);
     expect(file.connection).toMatchObject({
       busyTimeoutMs: 1234,

@@ -87,4 +87,10 @@ export interface SqliteDriver {
    * from one array (better-sqlite3). executeMany then passes them so; other engines get one array.
    */
   readonly separateArguments?: boolean;
+  /**
+   * Keyed point reads may be answered by a read-only connection in the caller's thread (see
+   * `PointReads`): the engine answers `EXPLAIN QUERY PLAN` without side effects on the connection.
+   * libsql 0.5.29 leaves it out: after an ad-hoc EXPLAIN its connection keeps a stale snapshot.
+   */
+  readonly inlinePointReads?: boolean;
 }

@@ -5,6 +5,7 @@ import { workerExecArgv } from '@orch/core/adapter-kit';
 import type { ColumnarChunk } from './columns.js';
 import { type ConnectionRole, SqliteConnection } from './connection.js';
 import type { ConnectionSettings, NativeDatabase, SqliteDriver } from './driver.js';
+import { PointReads } from './point-reads.js';
 import {
   type DriverErrorLike,
   misuse,
@@ -61,14 +62,26 @@ export interface Engine {
   /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
   executeMany(sql: string, chunks: ChunkSource, atomic?: boolean): Promise<RawExecuteResult>;
   readonly read: ReadFn | undefined;
+  /** A keyed point read answered in this thread, or `undefined` when {@link read} should take it. */
+  readonly pointRead: PointReadFn | undefined;
+  /** Point reads answered in this thread so far; `undefined` when the engine does not answer them here. */
+  readonly pointReadsAnswered: number | undefined;
   close(): Promise<void>;
 }
+
+/** See {@link PointReads.read}. */
+export type PointReadFn = (
+  sql: string,
+  params: readonly unknown[],
+) => Record<string, unknown>[] | Promise<Record<string, unknown>[] | undefined> | undefined;
 
 /** The connection in the caller's thread: fastest per call, but SQLite work blocks the event loop. */
 export class InlineEngine implements Engine {
   readonly mode = 'inline' as const;
   readonly readers = 0;
   readonly read = undefined;
+  readonly pointRead = undefined;
+  readonly pointReadsAnswered = undefined;
   readonly #connection: SqliteConnection;
 
   private constructor(connection: SqliteConnection) {
@@ -330,14 +343,18 @@ export class WorkerEngine implements Engine {
    * and see that transaction's uncommitted rows, so such stores read through the writer's queue.
    */
   readonly read: ReadFn | undefined;
+  readonly pointRead: PointReadFn | undefined;
   readonly #writer: WorkerChannel;
   readonly #readers: WorkerChannel[];
+  readonly #pointReads: PointReads | undefined;
   #pending: Pending[] = [];
   #scheduled = false;
 
-  private constructor(writer: WorkerChannel, readers: WorkerChannel[]) {
+  private constructor(writer: WorkerChannel, readers: WorkerChannel[], pointReads: PointReads | undefined) {
     this.#writer = writer;
     this.#readers = readers;
+    this.#pointReads = pointReads;
+    this.pointRead = pointReads ? (sql, params) => pointReads.read(sql, params) : undefined;
     this.readers = readers.length;
     this.read =
       readers.length > 0
@@ -353,11 +370,14 @@ export class WorkerEngine implements Engine {
   /**
    * Start the writer and the readers together (thread start-up dominates opening a store). Readers
    * touch the file only when they first read, which is after the writer switched it to WAL.
+   * With `pointReads` (the driver, in this thread) and readers, keyed point reads are answered
+   * by a read-only connection in this thread (see {@link PointReads}), opened once WAL is on.
    */
   static async start(
     driverModule: string,
     settings: ConnectionSettings,
     readers: number,
+    pointReads?: SqliteDriver,
   ): Promise<WorkerEngine> {
     const channel = (role: ConnectionRole) => new WorkerChannel({ driverModule, settings, role });
     const writer = channel('writer');
@@ -368,7 +388,14 @@ export class WorkerEngine implements Engine {
       await Promise.allSettled([writer, ...channels].map((c) => c.close()));
       throw (failed as PromiseRejectedResult).reason;
     }
-    return new WorkerEngine(writer, channels);
+    let here: PointReads | undefined;
+    try {
+      here = pointReads && readers > 0 ? PointReads.open(pointReads, settings) : undefined;
+    } catch (err) {
+      await Promise.allSettled([writer, ...channels].map((c) => c.close()));
+      throw err;
+    }
+    return new WorkerEngine(writer, channels, here);
   }
 
   run(op: OpCode, sql: string, params: unknown, atomic = false): Promise<unknown> {
@@ -399,8 +426,13 @@ export class WorkerEngine implements Engine {
     return (await this.#writer.call(OP_EXECUTE_MANY_FLAT, sql, chunk, transfer)) as RawExecuteResult;
   }
 
+  get pointReadsAnswered(): number | undefined {
+    return this.#pointReads?.answered;
+  }
+
   async close(): Promise<void> {
     this.#flush(true);
+    this.#pointReads?.close();
     await Promise.allSettled([...this.#readers, this.#writer].map((c) => c.close()));
   }
 

@@ -22,6 +22,13 @@ export interface SqliteFamilyOptions {
   readonly worker?: boolean;
   /** Reader threads beside the writer (WAL; URL `?readers=`); default 2 (1 on one core). Ignored inline and for `:memory:`. */
   readonly readers?: number;
+  /**
+   * Worker mode: answer keyed point reads (a lookup by primary key or by an indexed column, such as
+   * `tasks.get`) with a read-only connection in this thread instead of a reader thread, which
+   * saves the thread hop (URL `?inline_point_reads=`); default `true` where the engine allows it
+   * (better-sqlite3). Scans, ranges, CTEs and aggregates always go to the readers.
+   */
+  readonly inlinePointReads?: boolean;
   /** Wait this long for a lock before ORCH_BUSY (URL `?busy_timeout=`); default `timeoutMs`, else 5000. */
   readonly busyTimeoutMs?: number;
   /** `PRAGMA synchronous` (URL `?synchronous=`, any case); default FULL. */
@@ -45,6 +52,7 @@ export const sqliteFamilyOptionsShape = {
   ...storeOptionsShape,
   worker: z.boolean().optional(),
   readers: z.number().int().min(0).max(64).optional(),
+  inlinePointReads: z.boolean().optional(),
   busyTimeoutMs: z.number().int().min(0).optional(),
   synchronous: z
     .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(SYNCHRONOUS))
@@ -70,6 +78,7 @@ export interface UrlParameter {
 export const SQLITE_FAMILY_URL_PARAMETERS: Readonly<Record<string, UrlParameter>> = {
   mode: { option: 'worker', type: 'mode' },
   readers: { option: 'readers', type: 'integer' },
+  inline_point_reads: { option: 'inlinePointReads', type: 'boolean' },
   busy_timeout: { option: 'busyTimeoutMs', type: 'integer' },
   synchronous: { option: 'synchronous', type: 'string' },
   statement_cache: { option: 'statementCacheSize', type: 'integer' },
@@ -139,6 +148,8 @@ export interface EmbeddedSettings {
   readonly mode: 'inline' | 'worker';
   /** Reader threads beside the writer (0 inline and for `:memory:`). */
   readonly readers: number;
+  /** Keyed point reads in this thread (worker mode with readers, where the driver allows it). */
+  readonly inlinePointReads: boolean;
   /** The absolute file path, or `:memory:`. */
   readonly path: string;
 }
@@ -175,6 +186,7 @@ export function embeddedSettings(path: string, options: ResolvableOptions): Embe
     },
     mode: worker ? 'worker' : 'inline',
     readers,
+    inlinePointReads: options.inlinePointReads ?? true,
     path: absolute,
   };
 }

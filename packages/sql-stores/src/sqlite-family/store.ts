@@ -9,7 +9,7 @@ import type {
 import { type DriverErrorContext, type OrchError, SqlStoreBase, sqliteDialect } from '@orch/core/adapter-kit';
 import { encodeColumns } from './columns.js';
 import type { NativeDatabase, SqliteDriver } from './driver.js';
-import { type ChunkSource, type Engine, InlineEngine, WorkerEngine } from './engine.js';
+import { type ChunkSource, type Engine, InlineEngine, type ReadFn, WorkerEngine } from './engine.js';
 import { engineKeyOf } from './engine-key.js';
 import { driverCodeOf, mapConnectError, mapSqliteError } from './errors.js';
 import type { EmbeddedSettings } from './options.js';
@@ -116,7 +116,13 @@ export class SqliteFamilyStore extends SqlStoreBase {
     try {
       if (this.#client) this.#engine = InlineEngine.wrap(this.#driver, this.#client, connection);
       else if (mode === 'inline') this.#engine = InlineEngine.open(this.#driver, connection);
-      else this.#engine = await WorkerEngine.start(this.#driverModule, connection, readers);
+      else
+        this.#engine = await WorkerEngine.start(
+          this.#driverModule,
+          connection,
+          readers,
+          this.#settings.inlinePointReads && this.#driver.inlinePointReads ? this.#driver : undefined,
+        );
     } catch (err) {
       throw mapConnectError(err);
     }
@@ -130,6 +136,8 @@ export class SqliteFamilyStore extends SqlStoreBase {
       path: this.#settings.path,
       mode: this.mode,
       readers: this.#engine?.readers ?? 0,
+      // How many plain reads a connection in this thread answered (keyed point reads), or false.
+      inlinePointReads: this.#engine?.pointReadsAnswered ?? false,
     };
   }
 
@@ -250,12 +258,26 @@ export class SqliteFamilyStore extends SqlStoreBase {
     sql: string,
     params: readonly SqlValue[],
   ): Promise<Row[] | undefined> {
-    const read = this.#engine?.read;
+    const engine = this.#engine;
+    const read = engine?.read;
     if (!read || this.#writerOnly.has(sql)) return Promise.resolve(undefined);
+    const values = toSqliteParams(params);
+    const here = engine!.pointRead?.(sql, values);
+    if (here === undefined) return this.#readOnReader(read, sql, values);
+    if (Array.isArray(here)) return Promise.resolve(here as Row[]);
+    // Answered at the next turn: by then the store may be closed (the base then reports it).
+    return here.then(
+      (rows) =>
+        (rows as Row[] | undefined) ??
+        (this.#engine === engine ? this.#readOnReader(read, sql, values) : undefined),
+    );
+  }
+
+  #readOnReader(read: ReadFn, sql: string, values: unknown[]): Promise<Row[] | undefined> {
     return new Promise((resolve, reject) => {
       read(
         sql,
-        toSqliteParams(params),
+        values,
         (rows) => {
           if (rows !== REROUTE) return resolve(rows as Row[]);
           this.#sendToWriter(sql);

@@ -62,26 +62,17 @@ export interface Engine {
   /** executeMany over columnar chunks, in order, stopping at the first failure (inside the caller's transaction). */
   executeMany(sql: string, chunks: ChunkSource, atomic?: boolean): Promise<RawExecuteResult>;
   readonly read: ReadFn | undefined;
-  /** A keyed point read answered in this thread, or `undefined` when {@link read} should take it. */
-  readonly pointRead: PointReadFn | undefined;
-  /** Point reads answered in this thread so far; `undefined` when the engine does not answer them here. */
-  readonly pointReadsAnswered: number | undefined;
+  /** Keyed point reads answered in this thread before {@link read} is asked; absent when the engine has none. */
+  readonly pointReads: PointReads | undefined;
   close(): Promise<void>;
 }
-
-/** See {@link PointReads.read}. */
-export type PointReadFn = (
-  sql: string,
-  params: readonly unknown[],
-) => Record<string, unknown>[] | Promise<Record<string, unknown>[] | undefined> | undefined;
 
 /** The connection in the caller's thread: fastest per call, but SQLite work blocks the event loop. */
 export class InlineEngine implements Engine {
   readonly mode = 'inline' as const;
   readonly readers = 0;
   readonly read = undefined;
-  readonly pointRead = undefined;
-  readonly pointReadsAnswered = undefined;
+  readonly pointReads = undefined;
   readonly #connection: SqliteConnection;
 
   private constructor(connection: SqliteConnection) {
@@ -343,18 +334,16 @@ export class WorkerEngine implements Engine {
    * and see that transaction's uncommitted rows, so such stores read through the writer's queue.
    */
   readonly read: ReadFn | undefined;
-  readonly pointRead: PointReadFn | undefined;
+  readonly pointReads: PointReads | undefined;
   readonly #writer: WorkerChannel;
   readonly #readers: WorkerChannel[];
-  readonly #pointReads: PointReads | undefined;
   #pending: Pending[] = [];
   #scheduled = false;
 
   private constructor(writer: WorkerChannel, readers: WorkerChannel[], pointReads: PointReads | undefined) {
     this.#writer = writer;
     this.#readers = readers;
-    this.#pointReads = pointReads;
-    this.pointRead = pointReads ? (sql, params) => pointReads.read(sql, params) : undefined;
+    this.pointReads = pointReads;
     this.readers = readers.length;
     this.read =
       readers.length > 0
@@ -382,17 +371,18 @@ export class WorkerEngine implements Engine {
     const channel = (role: ConnectionRole) => new WorkerChannel({ driverModule, settings, role });
     const writer = channel('writer');
     const channels = Array.from({ length: readers }, () => channel('reader'));
+    const closeAll = () => Promise.allSettled([writer, ...channels].map((c) => c.close()));
     const started = await Promise.allSettled([writer, ...channels].map((c) => c.ready()));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) {
-      await Promise.allSettled([writer, ...channels].map((c) => c.close()));
+      await closeAll();
       throw (failed as PromiseRejectedResult).reason;
     }
     let here: PointReads | undefined;
     try {
       here = pointReads && readers > 0 ? PointReads.open(pointReads, settings) : undefined;
     } catch (err) {
-      await Promise.allSettled([writer, ...channels].map((c) => c.close()));
+      await closeAll();
       throw err;
     }
     return new WorkerEngine(writer, channels, here);
@@ -426,13 +416,9 @@ export class WorkerEngine implements Engine {
     return (await this.#writer.call(OP_EXECUTE_MANY_FLAT, sql, chunk, transfer)) as RawExecuteResult;
   }
 
-  get pointReadsAnswered(): number | undefined {
-    return this.#pointReads?.answered;
-  }
-
   async close(): Promise<void> {
     this.#flush(true);
-    this.#pointReads?.close();
+    this.pointReads?.close();
     await Promise.allSettled([...this.#readers, this.#writer].map((c) => c.close()));
   }
 

@@ -137,7 +137,7 @@ export class SqliteFamilyStore extends SqlStoreBase {
       mode: this.mode,
       readers: this.#engine?.readers ?? 0,
       // How many plain reads a connection in this thread answered (keyed point reads), or false.
-      inlinePointReads: this.#engine?.pointReadsAnswered ?? false,
+      inlinePointReads: this.#engine?.pointReads?.answered ?? false,
     };
   }
 
@@ -262,7 +262,7 @@ export class SqliteFamilyStore extends SqlStoreBase {
     const read = engine?.read;
     if (!read || this.#writerOnly.has(sql)) return Promise.resolve(undefined);
     const values = toSqliteParams(params);
-    const here = engine!.pointRead?.(sql, values);
+    const here = engine!.pointReads?.read(sql, values);
     if (here === undefined) return this.#readOnReader(read, sql, values);
     if (Array.isArray(here)) return Promise.resolve(here as Row[]);
     // Answered at the next turn: by then the store may be closed (the base then reports it).

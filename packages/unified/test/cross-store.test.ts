@@ -235,6 +235,19 @@ for (const backend of BACKENDS) {
       ]);
     });
 
+    it('leaves a write it is applying to the write: a background tick does not apply it too', async () => {
+      const { m, vectorFault } = await manager(backend, { backgroundSync: true, syncIntervalMs: 5 });
+      await m.createTaskWithEmbeddings({ task: { id: 'first', title: 'first' } });
+      const before = vectorFault.callsOf('upsert');
+      // The write's own upsert takes 150 ms: ticks run meanwhile, with its entry committed and due.
+      vectorFault.slowWrites(150);
+      const r = await m.createTaskWithEmbeddings({ task: { id: 'slow', title: 'slow' } });
+      vectorFault.slowWrites(0);
+      expect(r.pending).toEqual([]);
+      expect(vectorFault.callsOf('upsert') - before).toBe(1);
+      expect((await m.health()).outbox.pending).toBe(0);
+    });
+
     it('in strict mode undoes everything and throws when a store is down', async () => {
       const { m, vectorFault, graphFault } = await manager(backend, { strict: true });
       await m.createTaskWithEmbeddings({ task: { id: 'keep', title: 'keep me' } });

@@ -113,6 +113,11 @@ export class TaskSync {
   readonly #options: TaskSyncOptions;
   readonly #outbox: Outbox;
   readonly #tasks: SqlTaskRepository;
+  /**
+   * Entries a write recorded and is about to apply itself: the replay leaves them alone, or a
+   * background tick could apply one at the same time (and both would report its outcome).
+   */
+  readonly #inFlight = new Set<number>();
 
   constructor(options: TaskSyncOptions) {
     this.#options = options;
@@ -265,7 +270,7 @@ export class TaskSync {
     const blocked = new Set<string>();
     for (const entry of await this.#outbox.due(this.#options.operational, options)) {
       const runnable = entry.pending.filter((t) => !blocked.has(`${entry.taskId}\u0000${t}`));
-      if (runnable.length === 0) continue;
+      if (runnable.length === 0 || this.#inFlight.has(entry.id)) continue;
       const outcome = await this.#apply(entry, runnable);
       for (const f of outcome.failed) {
         blocked.add(`${entry.taskId}\u0000${f.target}`);
@@ -309,6 +314,23 @@ export class TaskSync {
     views?: ReadonlyMap<string, TaskView>,
   ): Promise<Written<T>> {
     await this.#options.ready();
+    // Filled before the commit makes the entries visible to the replay; emptied once applied.
+    const recorded: number[] = [];
+    try {
+      return await this.#writeAndApply(db, fn, payloads, views, recorded);
+    } finally {
+      for (const id of recorded) this.#inFlight.delete(id);
+    }
+  }
+
+  /** {@link TaskSync.#write} itself; `recorded` collects the ids of the entries it adds. */
+  async #writeAndApply<T>(
+    db: Db,
+    fn: (db: Db, changes: TaskChanges) => Promise<T>,
+    payloads: ReadonlyMap<string, OutboxPayload> | undefined,
+    views: ReadonlyMap<string, TaskView> | undefined,
+    recorded: number[],
+  ): Promise<Written<T>> {
     const targets = this.#targets();
     const joined = this.#joinedTargets(targets);
     const later = targets.filter((t) => !joined.includes(t));
@@ -333,16 +355,17 @@ export class TaskSync {
         }
         if (left.length > 0) {
           const error = failed.map((f) => `${f.target}: ${describe(f.error).message}`).join('; ');
-          entries.push(
-            await this.#outbox.add(
-              tx.executor,
-              taskId,
-              OPERATIONS[change],
-              payload,
-              sortTargets(left),
-              error,
-            ),
+          const entry = await this.#outbox.add(
+            tx.executor,
+            taskId,
+            OPERATIONS[change],
+            payload,
+            sortTargets(left),
+            error,
           );
+          recorded.push(entry.id);
+          this.#inFlight.add(entry.id);
+          entries.push(entry);
         }
       }
       return { value, entries, failed, nested: ((tx.executor as Partial<Transaction>).depth ?? 1) > 1 };

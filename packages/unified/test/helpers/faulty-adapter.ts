@@ -14,6 +14,10 @@ export interface Fault {
   up(): void;
   /** SIGKILL this process on the next write call. */
   crashOnWrite(): void;
+  /** Make every write call wait `ms` before it reaches the store (0: no wait). */
+  slowWrites(ms: number): void;
+  /** Calls of one method, faulted or not. */
+  callsOf(method: string): number;
   readonly calls: number;
   readonly failures: number;
   /** The wrapped store, for checking its contents behind the fault. */
@@ -35,6 +39,8 @@ class FaultState implements Fault {
   remaining = 0;
   always = false;
   crash = false;
+  writeDelayMs = 0;
+  readonly byMethod = new Map<string, number>();
   calls = 0;
   failures = 0;
   inner: Adapter | undefined;
@@ -50,6 +56,12 @@ class FaultState implements Fault {
   }
   crashOnWrite() {
     this.crash = true;
+  }
+  slowWrites(ms: number) {
+    this.writeDelayMs = ms;
+  }
+  callsOf(method: string): number {
+    return this.byMethod.get(method) ?? 0;
   }
   shouldFail(): boolean {
     this.calls++;
@@ -90,6 +102,7 @@ export function registerFaultyAdapter(): void {
             return typeof value === 'function' ? value.bind(target) : value;
           }
           return (...args: unknown[]) => {
+            state.byMethod.set(prop, state.callsOf(prop) + 1);
             if (state.crash && WRITES.has(prop)) process.kill(process.pid, 'SIGKILL');
             if (prop !== 'health' && state.shouldFail()) {
               return Promise.reject(
@@ -106,7 +119,10 @@ export function registerFaultyAdapter(): void {
                 error: { code: 'ORCH_CONNECTION_FAILED', message: 'down (injected)' },
               });
             }
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
+            const call = () => (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (state.writeDelayMs > 0 && WRITES.has(prop))
+              return new Promise((res) => setTimeout(res, state.writeDelayMs)).then(call);
+            return call();
           };
         },
       });

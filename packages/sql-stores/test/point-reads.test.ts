@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqlGraphStore, SqlVectorStore, sqliteVecFunctions } from '../src/index.js';
 import type { SqliteFamilyStore } from '../src/sqlite-family/index.js';
 import { isKeyedPlan } from '../src/sqlite-family/point-reads.js';
 import { engines } from './helpers/engines.js';
@@ -185,6 +186,30 @@ describe('keyed point reads in the caller’s thread (worker mode)', () => {
     expect(firedAt).toBeGreaterThanOrEqual(0);
     expect(firedAt).toBeLessThan(20_000);
     expect(await answered(store)).toBe(20_000);
+    await store.close();
+  });
+
+  it('include a graph node and a vector record fetched by one id; several ids go to the readers', async () => {
+    const store = await open();
+    const graph = new SqlGraphStore({ executor: store, scheme: 'sqlite' });
+    const vectors = new SqlVectorStore({ executor: store, scheme: 'sqlite', functions: sqliteVecFunctions });
+    await graph.upsertNodes([
+      { id: 'a', labels: ['Task'], properties: { n: 1 } },
+      { id: 'b', labels: ['Task'], properties: { n: 2 } },
+    ]);
+    await vectors.ensureCollection('points', { dimension: 2 });
+    await vectors.upsert('points', [
+      { id: 'x', vector: [1, 0], metadata: { k: 'x' } },
+      { id: 'y', vector: [0, 1] },
+    ]);
+    const before = (await answered(store)) as number;
+    expect(await graph.getNode('a')).toMatchObject({ id: 'a', properties: { n: 1 } });
+    expect(await graph.getNode('none')).toBeNull();
+    expect((await vectors.get('points', ['x'])).map((r) => [r.id, r.metadata])).toEqual([['x', { k: 'x' }]]);
+    expect((await answered(store)) as number).toBe(before + 3);
+    expect((await graph.getNodes(['a', 'b'])).map((n) => n.id).sort()).toEqual(['a', 'b']);
+    expect((await vectors.get('points', ['x', 'y'])).map((r) => r.id).sort()).toEqual(['x', 'y']);
+    expect((await answered(store)) as number).toBe(before + 3);
     await store.close();
   });
 

@@ -28,7 +28,7 @@ import {
   tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
-
+import { idMatch } from '../util/id-match.js';
 import { type GraphTables, graphSchema, graphTables } from './schema.js';
 import { reverseDirection, stepSides, typeCondition } from './traversal-sql.js';
 
@@ -235,10 +235,11 @@ export class SqlGraphStore extends GraphStoreBase {
   }
 
   protected async doGetNodes(ids: readonly string[]): Promise<GraphNode[]> {
+    const match = idMatch('id', ids);
     const rows = await this.#query<NodeRow>(
       'getNodes',
-      `SELECT id, labels, properties FROM ${this.#t.nodes} WHERE id IN (SELECT value FROM json_each(?))`,
-      [JSON.stringify(ids)],
+      `SELECT id, labels, properties FROM ${this.#t.nodes} WHERE ${match.sql}`,
+      match.params,
     );
     return rows.map(toNode);
   }

@@ -27,6 +27,7 @@ import {
   tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
+import { idMatch } from '../util/id-match.js';
 import { decodeVector, encodeVector, encodeVectors, normF32 } from './encoding.js';
 import { filterToSql, type SqlFragment } from './filter-to-sql.js';
 import { ExactScanner, type ExactScanOptions } from './scan/scanner.js';
@@ -425,10 +426,11 @@ export class SqlVectorStore extends VectorStoreBase {
     ids: readonly string[],
     include: Required<Include>,
   ): Promise<StoredVectorRecord[]> {
+    const match = idMatch('r.id', ids);
     const rows = await this.#withTable(collection, 'get', (table) =>
       this.#exec().query<RecordRow>(
-        `SELECT r.id${projection('r', include)} FROM ${table} AS r WHERE r.id IN (SELECT value FROM json_each(?))`,
-        [JSON.stringify(ids)],
+        `SELECT r.id${projection('r', include)} FROM ${table} AS r WHERE ${match.sql}`,
+        match.params,
       ),
     );
     return rows.map((r) => toRecord(r, include));

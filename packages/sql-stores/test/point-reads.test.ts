@@ -189,27 +189,41 @@ describe('keyed point reads in the caller’s thread (worker mode)', () => {
     await store.close();
   });
 
-  it('include a graph node and a vector record fetched by one id; several ids go to the readers', async () => {
+  it('include graph nodes, vector records by id and each level of a neighbours search; long id lists go to the readers', async () => {
     const store = await open();
     const graph = new SqlGraphStore({ executor: store, scheme: 'sqlite' });
     const vectors = new SqlVectorStore({ executor: store, scheme: 'sqlite', functions: sqliteVecFunctions });
-    await graph.upsertNodes([
-      { id: 'a', labels: ['Task'], properties: { n: 1 } },
-      { id: 'b', labels: ['Task'], properties: { n: 2 } },
+    const ids = Array.from({ length: 300 }, (_, i) => `n${i}`);
+    await graph.upsertNodes(ids.map((id, i) => ({ id, labels: ['Task'], properties: { i } })));
+    // A chain n0 -> n1 -> … and a back edge, so `both` and a type filter have something to do.
+    await graph.upsertEdges([
+      ...ids.slice(1).map((id, i) => ({ from: ids[i]!, to: id, type: 'NEXT' })),
+      { from: 'n3', to: 'n0', type: 'BACK' },
     ]);
     await vectors.ensureCollection('points', { dimension: 2 });
     await vectors.upsert('points', [
       { id: 'x', vector: [1, 0], metadata: { k: 'x' } },
       { id: 'y', vector: [0, 1] },
     ]);
-    const before = (await answered(store)) as number;
-    expect(await graph.getNode('a')).toMatchObject({ id: 'a', properties: { n: 1 } });
+    const count = async () => (await answered(store)) as number;
+    let before = await count();
+    expect(await graph.getNode('n1')).toMatchObject({ id: 'n1', properties: { i: 1 } });
     expect(await graph.getNode('none')).toBeNull();
+    expect((await graph.getNodes(['n2', 'n1', 'n0'])).map((n) => n.id).sort()).toEqual(['n0', 'n1', 'n2']);
     expect((await vectors.get('points', ['x'])).map((r) => [r.id, r.metadata])).toEqual([['x', { k: 'x' }]]);
-    expect((await answered(store)) as number).toBe(before + 3);
-    expect((await graph.getNodes(['a', 'b'])).map((n) => n.id).sort()).toEqual(['a', 'b']);
     expect((await vectors.get('points', ['x', 'y'])).map((r) => r.id).sort()).toEqual(['x', 'y']);
-    expect((await answered(store)) as number).toBe(before + 3);
+    expect(await count()).toBe(before + 5);
+    expect((await graph.getNodes(ids)).length).toBe(300);
+    expect(await count()).toBe(before + 5);
+    // Three levels, the start node's check and the nodes read: every query answered here.
+    before = await count();
+    const near = await graph.neighbors('n1', { direction: 'both', depth: 3, types: ['NEXT'] });
+    expect(near.map((n) => `${n.id}@${n.depth}`)).toEqual(['n0@1', 'n2@1', 'n3@2', 'n4@3']);
+    expect(await count()).toBeGreaterThanOrEqual(before + 8);
+    expect(
+      (await graph.neighbors('n1', { direction: 'in', depth: 3 })).map((n) => `${n.id}@${n.depth}`),
+    ).toEqual(['n0@1', 'n3@2', 'n2@3']);
+    await expect(graph.neighbors('none', { depth: 2 })).rejects.toMatchObject({ code: 'ORCH_NOT_FOUND' });
     await store.close();
   });
 

@@ -1,4 +1,5 @@
-import type { Direction } from '@orch/core';
+import type { Direction, SqlValue } from '@orch/core';
+import { anyOf } from '../util/any-of.js';
 
 /**
  * SQL building blocks for walking edges. A "step" goes from node `a` to node `b` along a stored
@@ -33,11 +34,12 @@ export function reverseDirection(direction: Direction): Direction {
   return direction === 'out' ? 'in' : direction === 'in' ? 'out' : 'both';
 }
 
-/** `AND e.type IN (…)` with the types as one JSON parameter, or nothing when every type is allowed. */
+/** `AND e.type IN (…)` (see {@link anyOf}), or nothing when every type is allowed. */
 export function typeCondition(
   alias: string,
   types: readonly string[] | undefined,
-): { sql: string; params: string[] } {
+): { sql: string; params: SqlValue[] } {
   if (types === undefined) return { sql: '', params: [] };
-  return { sql: ` AND ${alias}.type IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(types)] };
+  const match = anyOf(`${alias}.type`, types);
+  return { sql: ` AND ${match.sql}`, params: match.params };
 }

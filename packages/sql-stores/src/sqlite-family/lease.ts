@@ -1,7 +1,8 @@
 import type { OperationalStore, SqlExecutor } from '@orch/core';
+import { type KeyedReadsInThread, keyedReadsInThread } from '../util/keyed-reads.js';
 
 /** An executor on a shared store; `close()` gives the reference back (the last one closes the store). */
-export type SharedExecutor = SqlExecutor & { close(): Promise<void> };
+export type SharedExecutor = SqlExecutor & KeyedReadsInThread & { close(): Promise<void> };
 
 interface Entry {
   readonly store: OperationalStore;
@@ -65,6 +66,9 @@ export async function leaseStore(
     executeMany: (sql, sets) => store.executeMany(sql, sets),
     batch: (statements) => store.batch(statements),
     transaction: (fn, options) => store.transaction(fn, options),
+    get keyedReadsInThread() {
+      return keyedReadsInThread(store);
+    },
     close: async () => {
       if (released) return;
       released = true;

@@ -7,6 +7,7 @@ import type {
   TransactionOptions,
 } from '@orch/core';
 import { type DriverErrorContext, type OrchError, SqlStoreBase, sqliteDialect } from '@orch/core/adapter-kit';
+import type { KeyedReadsInThread } from '../util/keyed-reads.js';
 import { encodeColumns } from './columns.js';
 import type { NativeDatabase, SqliteDriver } from './driver.js';
 import { type ChunkSource, type Engine, InlineEngine, type ReadFn, WorkerEngine } from './engine.js';
@@ -75,7 +76,7 @@ function chunkSets(paramSets: readonly (readonly SqlValue[])[]): ChunkSource | u
  * outside any transaction in parallel under WAL, against the last committed state. The event loop
  * never waits for SQLite. `mode: 'inline'` keeps the one connection in this thread instead.
  */
-export class SqliteFamilyStore extends SqlStoreBase {
+export class SqliteFamilyStore extends SqlStoreBase implements KeyedReadsInThread {
   readonly scheme: string;
   readonly dialect = sqliteDialect;
   readonly capabilities: OperationalCapabilities;
@@ -109,6 +110,15 @@ export class SqliteFamilyStore extends SqlStoreBase {
   /** Where the database runs: `worker` threads or `inline` in this thread. */
   get mode(): 'inline' | 'worker' {
     return this.#engine?.mode ?? (this.#client ? 'inline' : this.#settings.mode);
+  }
+
+  /**
+   * Whether keyed reads are answered in this thread: always in inline mode, and in worker mode
+   * when a point-read connection runs here (see {@link KeyedReadsInThread}).
+   */
+  get keyedReadsInThread(): boolean {
+    const engine = this.#engine;
+    return engine !== undefined && (engine.mode === 'inline' || engine.pointReads !== undefined);
   }
 
   protected async doConnect(): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type RawVectorMatch,
   VectorStoreBase,
 } from '@orch/core/adapter-kit';
+import { anyOf } from '../util/any-of.js';
 import {
   closeExecutor,
   type ExecutorSource,
@@ -27,7 +28,6 @@ import {
   tablesMissing,
   validateTablePrefix,
 } from '../util/executor.js';
-import { idMatch } from '../util/id-match.js';
 import { decodeVector, encodeVector, encodeVectors, normF32 } from './encoding.js';
 import { filterToSql, type SqlFragment } from './filter-to-sql.js';
 import { ExactScanner, type ExactScanOptions } from './scan/scanner.js';
@@ -426,7 +426,7 @@ export class SqlVectorStore extends VectorStoreBase {
     ids: readonly string[],
     include: Required<Include>,
   ): Promise<StoredVectorRecord[]> {
-    const match = idMatch('r.id', ids);
+    const match = anyOf('r.id', ids);
     const rows = await this.#withTable(collection, 'get', (table) =>
       this.#exec().query<RecordRow>(
         `SELECT r.id${projection('r', include)} FROM ${table} AS r WHERE ${match.sql}`,

@@ -27,6 +27,7 @@ import {
   type RawExecuteResult,
   REROUTE,
 } from './protocol.js';
+import { SqlMemo } from './sql-memo.js';
 import { StatementCache } from './statement-cache.js';
 import { narrowInteger, plainRow, toDriverParams, toDriverValue } from './values.js';
 
@@ -49,8 +50,6 @@ const CONNECTION_STATE_FUNCTIONS = ['last_insert_rowid', 'changes', 'total_chang
 const CALLS_CONNECTION_STATE = /\b(?:last_insert_rowid|changes|total_changes)\s*\(/i;
 /** The code of the error a guarded connection-state function throws on a reader. */
 const WRITER_ONLY = 'ORCH_WRITER_ONLY';
-/** Reader connections remember at most this many routing decisions (then start over). */
-const MAX_CLASSIFIED = 1024;
 
 /**
  * One SQLite connection with a bounded prepared-statement cache and orch's value binding.
@@ -65,7 +64,7 @@ export class SqliteConnection {
   /** Reader connections: the connection-state functions fail here instead of answering for this connection. */
   #guarded = false;
   /** Reader connections: per SQL text, whether this connection may answer it (see {@link read}). */
-  readonly #answersHere = new Map<string, boolean>();
+  readonly #answersHere = new SqlMemo<boolean>();
 
   constructor(driver: SqliteDriver, db: NativeDatabase, statementCacheSize: number, owned: boolean) {
     this.db = db;
@@ -140,7 +139,7 @@ export class SqliteConnection {
     let here = this.#answersHere.get(sql);
     if (here === undefined) {
       here = stmt.reader && stmt.readonly !== false && (this.#guarded || !CALLS_CONNECTION_STATE.test(sql));
-      this.#remember(sql, here);
+      this.#answersHere.set(sql, here);
     }
     if (!here) return REROUTE;
     try {
@@ -150,7 +149,7 @@ export class SqliteConnection {
       // connection-state function was called.
       const code = (err as { code?: unknown })?.code;
       if (code !== 'SQLITE_READONLY' && code !== WRITER_ONLY) throw err;
-      this.#remember(sql, false);
+      this.#answersHere.set(sql, false);
       return REROUTE;
     }
   }
@@ -327,11 +326,6 @@ export class SqliteConnection {
     const after = this.query(counters, [])[0]!;
     const changed = Number(after.t) !== Number(before.t);
     return [changed ? Number(after.c) : 0, narrowInteger(after.l as number | bigint)];
-  }
-
-  #remember(sql: string, here: boolean): void {
-    if (this.#answersHere.size >= MAX_CLASSIFIED) this.#answersHere.clear();
-    this.#answersHere.set(sql, here);
   }
 }
 

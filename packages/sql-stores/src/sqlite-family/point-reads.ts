@@ -5,6 +5,7 @@
 import { SqliteConnection } from './connection.js';
 import type { ConnectionSettings, SqliteDriver } from './driver.js';
 import { REROUTE } from './protocol.js';
+import { SqlMemo } from './sql-memo.js';
 
 type Row = Record<string, unknown>;
 
@@ -31,8 +32,6 @@ const MAX_ROWS = 256;
 const SLOW_MS = 1;
 const MAX_SLOW = 3;
 const SLOW_SHARE = 0.02;
-/** Statements remembered, at most (then the memory starts over). */
-const MAX_CLASSIFIED = 1024;
 
 /** A table looked up by equality on a key or an index (`SEARCH t USING INDEX i (a=? AND b=?)`). */
 const KEYED_SEARCH =
@@ -66,7 +65,7 @@ export function isKeyedPlan(details: readonly string[]): boolean {
 export class PointReads {
   readonly #connection: SqliteConnection;
   /** Per SQL text: its runs here so far, or `false` when the readers answer it. */
-  readonly #keyed = new Map<string, Runs | false>();
+  readonly #keyed = new SqlMemo<Runs | false>();
   /** When the first read of this turn was answered here; `undefined` before it. */
   #turnStarted: number | undefined;
   #nextTurn: NodeJS.Immediate | undefined;
@@ -90,7 +89,7 @@ export class PointReads {
     let runs = this.#keyed.get(sql);
     if (runs === undefined) {
       runs = this.#classify(sql, params) && { count: 0, slow: 0 };
-      this.#remember(sql, runs);
+      this.#keyed.set(sql, runs);
     }
     if (!runs) return undefined;
     const started = performance.now();
@@ -111,18 +110,18 @@ export class PointReads {
     } catch {
       // The reader path runs it again and reports the error as it always does (or sends it to
       // the writer, for what only the writer's connection has).
-      this.#remember(sql, false);
+      this.#keyed.set(sql, false);
       return undefined;
     }
     if (rows === REROUTE) {
-      this.#remember(sql, false);
+      this.#keyed.set(sql, false);
       return undefined;
     }
     runs.count++;
     this.#answered++;
     if (performance.now() - started > SLOW_MS) runs.slow++;
     if (rows.length > MAX_ROWS || (runs.slow >= MAX_SLOW && runs.slow > runs.count * SLOW_SHARE))
-      this.#remember(sql, false);
+      this.#keyed.set(sql, false);
     return rows;
   }
 
@@ -156,10 +155,5 @@ export class PointReads {
       this.#nextTurn = undefined;
       this.#turnStarted = undefined;
     });
-  }
-
-  #remember(sql: string, keyed: Runs | false): void {
-    if (this.#keyed.size >= MAX_CLASSIFIED) this.#keyed.clear();
-    this.#keyed.set(sql, keyed);
   }
 }

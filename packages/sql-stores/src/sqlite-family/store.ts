@@ -25,6 +25,7 @@ import {
   type RawExecuteResult,
   REROUTE,
 } from './protocol.js';
+import { SqlMemo } from './sql-memo.js';
 import { toSqliteParams } from './values.js';
 
 /** Constructor input of {@link SqliteFamilyStore}. */
@@ -41,8 +42,6 @@ export interface SqliteFamilyStoreInit {
 
 /** Rows per executeMany message: small enough that the worker starts early, large enough to amortize a message. */
 const CHUNK_ROWS = 250;
-/** Statements remembered as writer-only, at most (then the memory starts over). */
-const MAX_CLASSIFIED = 1024;
 
 function toExecuteResult(raw: unknown): ExecuteResult {
   const [changes, lastInsertId] = raw as RawExecuteResult;
@@ -86,7 +85,7 @@ export class SqliteFamilyStore extends SqlStoreBase implements KeyedReadsInThrea
   readonly #client: NativeDatabase | undefined;
   #engine: Engine | undefined;
   /** Statements a reader sent back (they write, or need the writer's connection): straight to the writer. */
-  readonly #writerOnly = new Set<string>();
+  readonly #writerOnly = new SqlMemo<true>();
 
   constructor(init: SqliteFamilyStoreInit) {
     super();
@@ -270,7 +269,7 @@ export class SqliteFamilyStore extends SqlStoreBase implements KeyedReadsInThrea
   ): Promise<Row[] | undefined> {
     const engine = this.#engine;
     const read = engine?.read;
-    if (!read || this.#writerOnly.has(sql)) return Promise.resolve(undefined);
+    if (!read || this.#writerOnly.get(sql) === true) return Promise.resolve(undefined);
     const values = toSqliteParams(params);
     const here = engine!.pointReads?.read(sql, values);
     if (here === undefined) return this.#readOnReader(read, sql, values);
@@ -303,8 +302,7 @@ export class SqliteFamilyStore extends SqlStoreBase implements KeyedReadsInThrea
   }
 
   #sendToWriter(sql: string): void {
-    if (this.#writerOnly.size >= MAX_CLASSIFIED) this.#writerOnly.clear();
-    this.#writerOnly.add(sql);
+    this.#writerOnly.set(sql, true);
   }
 
   #engineOrFail(): Engine {

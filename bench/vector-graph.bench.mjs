@@ -376,7 +376,7 @@ async function benchGraph() {
     }));
   const orchHop = (s) => graph.neighbors(id(s), { direction: 'out', depth: 3 });
   console.log(
-    `  3-hop: ${HOPS} start nodes, after 20 untimed queries per side; raw: one recursive CTE joined to the node rows, JSON parsed; orch: neighbors(id, { depth: 3 }) (reader threads)`,
+    `  3-hop: ${HOPS} start nodes, after 20 untimed queries per side; raw: one recursive CTE joined to the node rows, JSON parsed; orch: neighbors(id, { depth: 3 }) (level by level, key lookups answered in this thread)`,
   );
   for (const s of starts.slice(0, 20)) {
     rawHop(s);
@@ -408,7 +408,7 @@ async function benchGraph() {
     });
     concurrentMs += c.ms;
   }
-  // The floor under any orch read: one getNode, a round trip to a reader thread and back.
+  // The floor under any orch read: one getNode (a key lookup, answered in this thread).
   const roundTrip = await time(async () => {
     for (const s of starts) await graph.getNode(id(s));
   });
@@ -425,7 +425,7 @@ async function benchGraph() {
       ? `matches JS BFS (avg ${Math.round(orchAnswers.reduce((s, n) => s + n.length, 0) / HOPS)} nodes)`
       : `${wrong} differ from JS BFS`) +
     (differ === 0 ? ', same answers and order as raw' : `, ${differ} differ from raw`) +
-    `; per query: raw ${((rawMs / HOPS) * 1000).toFixed(0)} µs, orch ${((orchMs / HOPS) * 1000).toFixed(0)} µs, of which an orch getNode round trip alone takes ${((roundTrip.ms / HOPS) * 1000).toFixed(0)} µs`;
+    `; per query: raw ${((rawMs / HOPS) * 1000).toFixed(0)} µs, orch ${((orchMs / HOPS) * 1000).toFixed(0)} µs, while one orch getNode takes ${((roundTrip.ms / HOPS) * 1000).toFixed(0)} µs`;
   record({
     name: '3-hop neighbors, sequential (queries/s)',
     raw: HOPS / (rawMs / 1000),

@@ -244,6 +244,46 @@ for (const engine of engines) {
       await store.close();
     });
 
+    it('returns the same rows from its threads as a connection in this thread does', async () => {
+      const file = tmp.file(`${engine.driver}-${n}.db`);
+      const store = await open();
+      const here = engine.open(file, { worker: false });
+      await here.connect();
+      const queries: [string, unknown[]][] = [
+        ['SELECT 1 AS a, 2 AS a, ? AS b', ['x']],
+        [
+          "SELECT x'00ff10' AS bytes, 9007199254740991 AS big, -0.0 AS zero, 1.5 AS real, NULL AS empty, 'é ✓ 𝄞' AS text",
+          [],
+        ],
+        [
+          "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x, 'r' || x AS s, NULL AS n FROM c",
+          [],
+        ],
+        ['SELECT * FROM t WHERE id > ?', [1_000_000]],
+      ];
+      // Blobs are Uint8Arrays either way (a Buffer, in this thread, is one).
+      const plain = (rows: Record<string, unknown>[]) =>
+        rows.map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Uint8Array ? [...v] : v])),
+        );
+      for (const [sql, params] of queries)
+        expect(plain(await store.query(sql, params))).toEqual(plain(await here.query(sql, params)));
+      // Through the writer: rows of a write's RETURNING.
+      const returned = await store.query(
+        'INSERT INTO t (id, v) VALUES (?, ?), (?, ?) RETURNING id, v, id AS again',
+        [5, 'e', 6, 'f'],
+      );
+      expect(returned).toEqual([
+        { id: 5, v: 'e', again: 5 },
+        { id: 6, v: 'f', again: 6 },
+      ]);
+      expect(await store.query('SELECT id, v FROM t ORDER BY id')).toEqual(
+        await here.query('SELECT id, v FROM t ORDER BY id'),
+      );
+      await here.close();
+      await store.close();
+    });
+
     it('a BEGIN that fails (busy) fails the transaction and lets nothing run outside it', async () => {
       const store = await open({ busyTimeoutMs: 50 });
       const Native = require(engine.driver) as new (

@@ -27,6 +27,7 @@ import {
   type RawExecuteResult,
   REROUTE,
 } from './protocol.js';
+import { type ColumnRows, queryColumns } from './row-columns.js';
 import { SqlMemo } from './sql-memo.js';
 import { StatementCache } from './statement-cache.js';
 import { narrowInteger, plainRow, toDriverParams, toDriverValue } from './values.js';
@@ -123,8 +124,12 @@ export class SqliteConnection {
 
   /** Run a statement; its rows when it returns rows, else `[]`. */
   query(sql: string, params: readonly unknown[]): Row[] {
+    return this.#queryWith(sql, params, (stmt) => this.#rows(stmt, params));
+  }
+
+  #queryWith<R>(sql: string, params: readonly unknown[], rows: (stmt: NativeStatement) => R): R | [] {
     const stmt = this.prepare(sql);
-    if (stmt.reader) return this.#rows(stmt, params);
+    if (stmt.reader) return rows(stmt);
     stmt.run(toDriverParams(params));
     return [];
   }
@@ -135,6 +140,10 @@ export class SqliteConnection {
    * that reports the writer's own connection state.
    */
   read(sql: string, params: readonly unknown[]): Row[] | typeof REROUTE {
+    return this.#read(sql, (stmt) => this.#rows(stmt, params));
+  }
+
+  #read<R>(sql: string, rows: (stmt: NativeStatement) => R): R | typeof REROUTE {
     const stmt = this.prepare(sql);
     let here = this.#answersHere.get(sql);
     if (here === undefined) {
@@ -143,7 +152,7 @@ export class SqliteConnection {
     }
     if (!here) return REROUTE;
     try {
-      return this.#rows(stmt, params);
+      return rows(stmt);
     } catch (err) {
       // `query_only` refused a write the engine could not flag beforehand (libsql), or a guarded
       // connection-state function was called.
@@ -282,12 +291,19 @@ export class SqliteConnection {
     if (this.db.inTransaction) this.execute('ROLLBACK', []);
   }
 
-  run(op: OpCode, sql: string, params: unknown): unknown {
+  /**
+   * Run one op of the worker protocol. `columns`: rows come back as {@link ColumnRows}, the form
+   * in which they cross to another thread.
+   */
+  run(op: OpCode, sql: string, params: unknown, columns = false): unknown {
     switch (op) {
       case OP_READ:
-        return this.read(sql, params as unknown[]);
+        return columns
+          ? this.#read(sql, (stmt) => this.#columns(stmt, params as unknown[]))
+          : this.read(sql, params as unknown[]);
       case OP_QUERY:
-        return this.query(sql, params as unknown[]);
+        if (!columns) return this.query(sql, params as unknown[]);
+        return this.#queryWith(sql, params as unknown[], (stmt) => this.#columns(stmt, params as unknown[]));
       case OP_EXECUTE:
       case OP_BEGIN:
       case OP_POSTED:
@@ -311,6 +327,10 @@ export class SqliteConnection {
     this.#statements.clear();
     this.#answersHere.clear();
     if (this.#owned && this.db.open) this.db.close();
+  }
+
+  #columns(stmt: NativeStatement, params: readonly unknown[]): ColumnRows {
+    return queryColumns(stmt, toDriverParams(params), this.#plainRows);
   }
 
   #rows(stmt: NativeStatement, params: readonly unknown[]): Row[] {

@@ -28,6 +28,10 @@ export interface NativeStatement {
   /** The statement never writes; `undefined` where the engine cannot tell (libsql). */
   readonly readonly?: boolean;
   all(params: readonly unknown[]): Record<string, unknown>[];
+  /** Rows as value arrays while on (better-sqlite3, libsql); without it rows cross threads as objects. */
+  raw?(toggle?: boolean): unknown;
+  /** The result columns, in order (with {@link raw}). */
+  columns?(): readonly { readonly name: string }[];
   run(params: readonly unknown[]): NativeRunResult;
   /** Only where the driver sets {@link SqliteDriver.separateArguments}. */
   run(...values: unknown[]): NativeRunResult;

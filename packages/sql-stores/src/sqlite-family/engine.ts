@@ -14,6 +14,7 @@ import {
   OP_EXECUTE_MANY_FLAT,
   OP_EXECUTE_MANY_PART,
   OP_POSTED,
+  OP_QUERY,
   OP_READ,
   type OpCode,
   type RawExecuteResult,
@@ -22,6 +23,7 @@ import {
   type WorkerInit,
   wireSafe,
 } from './protocol.js';
+import { columnRowsToObjects, isColumnRows } from './row-columns.js';
 
 /** A columnar chunk and the buffers to transfer with it. */
 export interface EncodedChunk {
@@ -289,9 +291,12 @@ class WorkerChannel {
     const results = (typeof message === 'string' ? JSON.parse(message) : message) as unknown[];
     for (let i = 0; i < batch.length; i++) {
       const r = results[i];
+      const pending = batch[i]!;
       if (typeof r === 'object' && r !== null && !Array.isArray(r))
-        batch[i]!.reject(reviveDriverError(r as DriverErrorLike));
-      else batch[i]!.resolve(r);
+        pending.reject(reviveDriverError(r as DriverErrorLike));
+      else if ((pending.op === OP_QUERY || pending.op === OP_READ) && isColumnRows(r))
+        pending.resolve(columnRowsToObjects(r));
+      else pending.resolve(r);
     }
     if (this.#inflight.length === 0) this.#unrefIfIdle();
     this.onIdle?.();

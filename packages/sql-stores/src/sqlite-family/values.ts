@@ -98,15 +98,6 @@ export function isJsonSafe(value: unknown): boolean {
   }
 }
 
-/** True when every value of every row is {@link isJsonSafe}. */
-export function rowsAreJsonSafe(rows: readonly unknown[]): boolean {
-  for (const row of rows) {
-    const r = row as Record<string, unknown>;
-    for (const k in r) if (!isJsonSafe(r[k])) return false;
-  }
-  return true;
-}
-
 /** Same for positional parameter arrays. */
 export function paramsAreJsonSafe(params: readonly unknown[]): boolean {
   for (let i = 0; i < params.length; i++) if (!isJsonSafe(params[i])) return false;

@@ -31,7 +31,7 @@ import {
   type WorkerControlReply,
   type WorkerInit,
 } from './protocol.js';
-import { rowsAreJsonSafe } from './values.js';
+import { type ColumnRows, columnRowsAreJsonSafe } from './row-columns.js';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -78,7 +78,8 @@ function runOne(op: OpCode, sql: string, params: unknown): unknown {
   }
   if (op === OP_EXECUTE_MANY_PART || op === OP_EXECUTE_MANY_FLAT)
     return runChunk(connection, op, sql, params);
-  return connection.run(op, sql, params);
+  // Rows leave this thread as columns (see ColumnRows); the engine rebuilds the objects.
+  return connection.run(op, sql, params, true);
 }
 
 function openAtomic(): void {
@@ -130,7 +131,7 @@ function runChunk(conn: SqliteConnection, op: OpCode, sql: string, params: unkno
 /** Whether a result survives JSON unchanged (rows of JSON-safe values, results without bigints). */
 function jsonSafe(op: OpCode, result: unknown): boolean {
   if (!Array.isArray(result)) return true;
-  if (op === OP_QUERY || op === OP_READ) return rowsAreJsonSafe(result);
+  if (op === OP_QUERY || op === OP_READ) return columnRowsAreJsonSafe(result as ColumnRows);
   if (op === OP_BATCH) return result.every((r) => typeof (r as RawExecuteResult)[1] !== 'bigint');
   return typeof result[1] !== 'bigint';
 }

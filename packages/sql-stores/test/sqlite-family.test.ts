@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { isOrchError, type OrchError } from '@orch/core';
+import { isOrchError, type OrchError, type SqlValue } from '@orch/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   embeddedSettings,
@@ -249,7 +249,7 @@ for (const engine of engines) {
       const store = await open();
       const here = engine.open(file, { worker: false });
       await here.connect();
-      const queries: [string, unknown[]][] = [
+      const queries: [string, SqlValue[]][] = [
         ['SELECT 1 AS a, 2 AS a, ? AS b', ['x']],
         [
           "SELECT x'00ff10' AS bytes, 9007199254740991 AS big, -0.0 AS zero, 1.5 AS real, NULL AS empty, 'é ✓ 𝄞' AS text",

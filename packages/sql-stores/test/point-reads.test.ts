@@ -227,6 +227,34 @@ describe('keyed point reads in the caller’s thread (worker mode)', () => {
     await store.close();
   });
 
+  it('tell the stores built on them whether keyed reads are answered here: not inside a transaction', async () => {
+    const store = await open();
+    const graph = new SqlGraphStore({ executor: store, scheme: 'sqlite' });
+    await graph.upsertNodes([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    await graph.upsertEdges([{ from: 'a', to: 'b', type: 'NEXT' }]);
+    expect(store.keyedReadsInThread).toBe(true);
+    const ended = await store
+      .transaction(async () => {
+        expect(store.keyedReadsInThread).toBe(false);
+        // The search runs in the transaction and sees its own uncommitted edge.
+        await graph.upsertEdges([{ from: 'b', to: 'c', type: 'NEXT' }]);
+        expect((await graph.neighbors('a', { depth: 2 })).map((n) => `${n.id}@${n.depth}`)).toEqual([
+          'b@1',
+          'c@2',
+        ]);
+        throw new Error('roll back');
+      })
+      .catch((e: unknown) => e);
+    // Only the deliberate rollback ended it, not a failed expectation inside.
+    expect((ended as Error).message).toBe('roll back');
+    expect(store.keyedReadsInThread).toBe(true);
+    expect((await graph.neighbors('a', { depth: 2 })).map((n) => n.id)).toEqual(['b']);
+    await store.close();
+    const off = await open({ inlinePointReads: false });
+    expect(off.keyedReadsInThread).toBe(false);
+    await off.close();
+  });
+
   it('are off with inlinePointReads: false, and for an engine whose driver does not allow them', async () => {
     const off = await open({ inlinePointReads: false });
     expect(await off.query('SELECT v FROM t WHERE id = ?', [7])).toEqual([{ v: 'v7' }]);

@@ -345,6 +345,14 @@ export abstract class SqlStoreBase<Connection = undefined> extends AdapterBase i
     return typeof this.acquireConnection === 'function';
   }
 
+  /**
+   * Whether the caller runs inside a transaction of this store, or of another store of its engine:
+   * its statements then join that transaction, on the transaction's connection.
+   */
+  protected get inTransaction(): boolean {
+    return this.#current().depth > 0 || this.#joined() !== undefined;
+  }
+
   /** The innermost transaction of this store the caller runs in, or the store itself. */
   #current(): Scope<Connection> {
     const current = this.#context.getStore();

@@ -113,11 +113,14 @@ export class SqliteFamilyStore extends SqlStoreBase implements KeyedReadsInThrea
 
   /**
    * Whether keyed reads are answered in this thread: always in inline mode, and in worker mode
-   * when a point-read connection runs here (see {@link KeyedReadsInThread}).
+   * when a point-read connection runs here and the caller is not inside a transaction (see
+   * {@link KeyedReadsInThread}).
    */
   get keyedReadsInThread(): boolean {
     const engine = this.#engine;
-    return engine !== undefined && (engine.mode === 'inline' || engine.pointReads !== undefined);
+    if (engine === undefined) return false;
+    // A transaction's statements all run on its connection, in the writer thread.
+    return engine.mode === 'inline' || (engine.pointReads !== undefined && !this.inTransaction);
   }
 
   protected async doConnect(): Promise<void> {

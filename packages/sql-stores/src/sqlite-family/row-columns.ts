@@ -1,3 +1,4 @@
+import type { NativeStatement } from './driver.js';
 import { fromDriverValue, isJsonSafe } from './values.js';
 
 type Row = Record<string, unknown>;
@@ -10,30 +11,24 @@ type Row = Record<string, unknown>;
  */
 export type ColumnRows = [names: string[], ...values: unknown[][]] | [];
 
-/** The statement API this needs; better-sqlite3 and libsql both have it. */
-export interface RawModeStatement {
-  all(params: readonly unknown[]): unknown[];
-  raw?(toggle?: boolean): unknown;
-  columns?(): readonly { readonly name: string }[];
-}
-
 /**
  * Run `stmt` and return its rows as {@link ColumnRows}. `plain`: convert the engine's values
  * (libsql's ArrayBuffers, bigints) as object rows are converted.
  */
-export function queryColumns(stmt: RawModeStatement, params: readonly unknown[], plain: boolean): ColumnRows {
+export function queryColumns(stmt: NativeStatement, params: readonly unknown[], plain: boolean): ColumnRows {
   let names: string[];
   let values: unknown[][];
   if (stmt.raw && stmt.columns) {
     names = stmt.columns().map((c) => c.name);
     stmt.raw(true);
     try {
-      values = stmt.all(params) as unknown[][];
+      // Raw mode: each row is an array of values, whatever the declared row type says.
+      values = stmt.all(params) as unknown as unknown[][];
     } finally {
       stmt.raw(false);
     }
   } else {
-    const rows = stmt.all(params) as Row[];
+    const rows = stmt.all(params);
     names = rows.length > 0 ? Object.keys(rows[0]!).filter((k) => k !== '_metadata') : [];
     values = rows.map((r) => names.map((n) => r[n]));
   }

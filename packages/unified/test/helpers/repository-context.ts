@@ -99,17 +99,21 @@ export async function countRows(store: SqlExecutor, table: string): Promise<numb
 export function interceptingExecutor(
   inner: SqlExecutor,
   rewrite: (sql: string, rows: Row[]) => Row[],
+  onExecute?: (sql: string, params: readonly SqlValue[]) => void,
 ): SqlExecutor {
   return {
     dialect: inner.dialect,
     query: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
       rewrite(sql, await inner.query<Row>(sql, params)) as T[],
-    execute: (sql, params) => inner.execute(sql, params),
+    execute: (sql, params) => {
+      onExecute?.(sql, params ?? []);
+      return inner.execute(sql, params);
+    },
     executeMany: (sql, sets) => inner.executeMany(sql, sets),
     batch: (statements) => inner.batch(statements),
     transaction: (fn, options) =>
       inner.transaction(
-        (tx) => fn(Object.assign(interceptingExecutor(tx, rewrite), { depth: tx.depth })),
+        (tx) => fn(Object.assign(interceptingExecutor(tx, rewrite, onExecute), { depth: tx.depth })),
         options,
       ),
   };

@@ -1,3 +1,4 @@
+import type { SqlValue } from '@orch/core';
 import { describe, expect, it } from 'vitest';
 import { SqlSpecialistRepository } from '../../src/repositories/specialists/sql-specialist-repository.js';
 import { SqlTaskRepository } from '../../src/repositories/tasks/sql-task-repository.js';
@@ -244,6 +245,60 @@ export function taskRepositoryTests(createStore: CreateStore): void {
         );
         expect(err.details).toMatchObject({ reason: 'version', actualVersion: 6 });
         expect((await tasks.get(t.id))?.title).toBe('newer');
+      });
+
+      it('judges a transition on the row as it is, not on a stale read of it', async () => {
+        const tasks = repo();
+        const t = await tasks.create({ title: 'judged' });
+        let stale: Record<string, unknown> | undefined;
+        const racy = new SqlTaskRepository(
+          interceptingExecutor(ctx.store, (sql, rows) => {
+            if (stale && /^SELECT .* FROM tasks WHERE id = (\?|\$1)/s.test(sql.trim()) && rows.length === 1) {
+              const row = stale;
+              stale = undefined;
+              return [row];
+            }
+            return rows;
+          }),
+        );
+        stale = (await new Db(ctx.store).one<Record<string, unknown>>('SELECT * FROM tasks WHERE id = ?', [
+          t.id,
+        ]))!;
+        await tasks.update(t.id, { status: 'active' });
+        // created -> review is refused, active -> review allowed: only the stale read says created.
+        const reviewed = await racy.update(t.id, { status: 'review' });
+        expect(reviewed).toMatchObject({ status: 'review', version: 3 });
+        expect((await tasks.get(t.id))?.status).toBe('review');
+      });
+
+      it('writes only the columns a patch changes, with the version and timestamp', async () => {
+        const t = await repo().create({ title: 'narrow' });
+        const updates: { sql: string; params: readonly SqlValue[] }[] = [];
+        const watched = new SqlTaskRepository(
+          interceptingExecutor(
+            ctx.store,
+            (_sql, rows) => rows,
+            (sql, params) => {
+              if (/^UPDATE tasks/.test(sql.trim())) updates.push({ sql, params });
+            },
+          ),
+        );
+        await watched.update(t.id, { status: 'planning' });
+        await watched.update(t.id, { title: 'narrow', priority: 2, metadata: { a: 1 } });
+        const setColumns = updates.map(({ sql }) =>
+          [...sql.slice(0, sql.indexOf('WHERE')).matchAll(/(\w+) = /g)].map((m) => m[1]),
+        );
+        expect(setColumns).toEqual([
+          ['status', 'version', 'updated_at'],
+          ['priority', 'metadata', 'version', 'updated_at'],
+        ]);
+        expect(await repo().get(t.id)).toMatchObject({
+          title: 'narrow',
+          status: 'planning',
+          priority: 2,
+          metadata: { a: 1 },
+          version: 3,
+        });
       });
 
       it('loses no metadata key under 200 concurrent updates without expectedVersion', async () => {

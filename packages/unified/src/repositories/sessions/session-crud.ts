@@ -90,8 +90,9 @@ export async function updateSession(
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
-    attempt: async (db) => {
-      const current = await readForUpdate(db, SESSIONS, id, expected);
+    readFirst: true,
+    attempt: async (db, committed) => {
+      const current = committed ?? (await readForUpdate(db, SESSIONS, id, expected));
       const now = ctx.stamp();
       const nextStatus = status ?? current.status;
       const ended = ENDED_SESSION_STATUSES.includes(nextStatus);

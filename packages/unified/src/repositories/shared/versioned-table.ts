@@ -34,6 +34,19 @@ export async function readForUpdate<T extends { readonly version: number }, R>(
   return current;
 }
 
+/**
+ * The row as last committed (or as the caller's own transaction sees it, inside one), without
+ * locking it; `undefined` when missing. A hint for an optimistic write, never proof.
+ */
+export async function readCommitted<T, R>(
+  db: Db,
+  table: VersionedTable<T, R>,
+  id: string,
+): Promise<T | undefined> {
+  const row = await db.one<R>(`SELECT ${table.columns} FROM ${table.table} WHERE id = ?`, [id]);
+  return row === undefined ? undefined : table.toEntity(row);
+}
+
 /** Whether a row with this id exists in `table`. */
 export async function rowExists(
   db: Db,

@@ -2,7 +2,7 @@ import { backoffDelay } from '@orch/core/adapter-kit';
 import type { Db } from '../../util/db.js';
 import { conflict, invalidInput, isVersionConflict, notFound, staleVersion } from '../repository-errors.js';
 import { checkInt } from './input.js';
-import type { VersionedTable } from './versioned-table.js';
+import { readCommitted, type VersionedTable } from './versioned-table.js';
 
 /**
  * Thrown inside an update transaction when the row moved on between read and write: its
@@ -18,9 +18,9 @@ export class VersionRace extends Error {
 /** Waits between attempts of a write that lost a race: short, jittered, capped at 50 ms. */
 const RETRY_BACKOFF = { baseMs: 2, maxMs: 50, jitter: 1 } as const;
 
-export interface VersionedUpdate<T, H = Db> {
-  /** Where the row lives, to report the version a conflict met. */
-  readonly table: Pick<VersionedTable<unknown, never>, 'entity' | 'table'>;
+export interface VersionedUpdate<T, H = Db, R = never> {
+  /** Where the row lives, to report the version a conflict met (and to read it, with `readFirst`). */
+  readonly table: VersionedTable<T, R>;
   readonly id: string;
   /** The caller's `expectedVersion`: with it a race is a conflict at once, never retried. */
   readonly expected: number | undefined;
@@ -30,8 +30,20 @@ export interface VersionedUpdate<T, H = Db> {
   readonly retryConflicts?: boolean;
   /** How one attempt runs atomically (a transaction), and what it hands the attempt. */
   readonly transaction: (fn: (handle: H) => Promise<T>) => Promise<T>;
-  /** One attempt: read the row, check it, write it with `WHERE version = ?`, throw `VersionRace` on 0 rows. */
-  readonly attempt: (handle: H) => Promise<T>;
+  /**
+   * Read the row as last committed before the first transaction and hand it to the first attempt,
+   * which then only writes: one trip to the writer fewer than reading inside the transaction.
+   * The write's `WHERE version = ?` makes it safe; whatever that attempt meets (the row moved on,
+   * or an error judged on a row that may have moved on) is decided again by the usual attempts,
+   * which read inside the transaction. Only for an attempt that may run twice: no side effects
+   * besides its writes.
+   */
+  readonly readFirst?: boolean;
+  /**
+   * One attempt: read the row (unless `committed` is given), check it, write it with
+   * `WHERE version = ?`, throw `VersionRace` on 0 rows.
+   */
+  readonly attempt: (handle: H, committed?: T) => Promise<T>;
 }
 
 /**
@@ -39,12 +51,25 @@ export interface VersionedUpdate<T, H = Db> {
  * the row moved on under it, try again (after a short backoff) unless the caller pinned the
  * version; when attempts run out, `ORCH_CONFLICT` with the version the row is at.
  */
-export async function versionedUpdate<T, H = Db>(db: Db, update: VersionedUpdate<T, H>): Promise<T> {
+export async function versionedUpdate<T extends { readonly version: number }, H = Db, R = never>(
+  db: Db,
+  update: VersionedUpdate<T, H, R>,
+): Promise<T> {
   const maxAttempts = update.maxAttempts ?? 20;
+  if (update.readFirst) {
+    const committed = await readCommitted(db, update.table, update.id);
+    if (committed !== undefined && (update.expected === undefined || committed.version === update.expected)) {
+      try {
+        return await update.transaction((handle) => update.attempt(handle, committed));
+      } catch {
+        // Decided again below on the row as the transaction sees it.
+      }
+    }
+  }
   let lastConflict: unknown;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await update.transaction(update.attempt);
+      return await update.transaction((handle) => update.attempt(handle));
     } catch (err) {
       const race = err instanceof VersionRace;
       if (!race && !(update.retryConflicts && isVersionConflict(err))) throw err;
@@ -65,9 +90,13 @@ export function expectedVersion(options: unknown, min = 1): number | undefined {
   return v === undefined ? undefined : checkInt(v, 'options.expectedVersion', min, Number.MAX_SAFE_INTEGER);
 }
 
-async function raceLost(
+async function raceLost<T, R>(
   db: Db,
-  { table: { entity, table }, id, expected }: Pick<VersionedUpdate<unknown>, 'table' | 'id' | 'expected'>,
+  {
+    table: { entity, table },
+    id,
+    expected,
+  }: Pick<VersionedUpdate<T, unknown, R>, 'table' | 'id' | 'expected'>,
 ): Promise<Error> {
   const row = await db.one<{ version: number | string }>(`SELECT version FROM ${table} WHERE id = ?`, [id]);
   if (!row) return notFound(entity, id);

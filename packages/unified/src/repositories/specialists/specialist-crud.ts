@@ -122,8 +122,9 @@ export async function updateSpecialist(
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
-    attempt: async (db) => {
-      const current = await readForUpdate(db, SPECIALISTS, id, expected);
+    readFirst: true,
+    attempt: async (db, committed) => {
+      const current = committed ?? (await readForUpdate(db, SPECIALISTS, id, expected));
       if (name !== undefined && name !== current.name) await checkNameFree(db, name, id);
       const next: Specialist = {
         ...current,

@@ -118,8 +118,9 @@ export async function updateTemplate(
     id,
     expected,
     transaction: (attempt) => ctx.db.transaction(attempt),
-    attempt: async (db) => {
-      const current = await readForUpdate(db, TEMPLATES, id, expected);
+    readFirst: true,
+    attempt: async (db, committed) => {
+      const current = committed ?? (await readForUpdate(db, TEMPLATES, id, expected));
       const nextText = text ?? current.template;
       const next: SpecialistTemplate = {
         ...current,
